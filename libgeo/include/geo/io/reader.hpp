@@ -1,0 +1,69 @@
+#pragma once
+// Reading any OGR vector dataset (GeoPackage, GeoJSON, Shapefile, FlatGeobuf,
+// CSV, ...) into a geo::io::Layer.
+//
+// Rules (see docs/io.md):
+// - A dataset with several layers needs ReadOptions::layer; the error lists them.
+// - A layer without a CRS is an error (CrsError naming the file and --crs)
+//   unless ReadOptions::crs_override gives one; the library never guesses.
+// - Attribute text comes back as UTF-8. Shapefiles honour their .cpg / DBF
+//   code page; ReadOptions::encoding overrides it. Text that still is not
+//   valid UTF-8 is an InputError suggesting --encoding, never mojibake.
+// - Rings that the file leaves open are closed while converting to GEOS
+//   (geo::io::validate_layer reports them); curves are linearised, Z/M dropped.
+
+#include "geo/core/coords.hpp"
+#include "geo/crs/crs.hpp"
+#include "geo/io/feature.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geo::io {
+
+struct ReadOptions {
+    /// Layer to read; may be empty when the dataset has exactly one.
+    std::string layer;
+    /// --crs: the CRS of a layer that has none (EPSG:4326, WKT, PROJ string,
+    /// gcj02, bd09). When the layer has a CRS too, this one wins: use it for
+    /// files that lie (e.g. GCJ-02 coordinates tagged as WGS 84).
+    std::string crs_override;
+    /// --encoding: attribute text encoding (LATIN1, GBK, GB18030, CP1252, UTF-8...).
+    std::string encoding;
+    /// Repair invalid geometries with GEOS make-valid while reading.
+    bool make_valid = false;
+};
+
+/// What `geogrid info` shows about one layer without reading its features.
+struct LayerInfo {
+    std::string name;
+    std::string driver;        ///< OGR driver short name ("GPKG", "ESRI Shapefile", ...)
+    std::string geometry_type; ///< OGR name: "Polygon", "Multi Polygon", "Point", "Unknown (any)", "None"
+    std::int64_t feature_count = 0;
+    core::Box extent;            ///< in the layer's CRS; empty when there are no geometries
+    std::optional<crs::Crs> crs; ///< nullopt when the layer has none and no override was given
+    std::string crs_problem;     ///< why crs is missing or unusable ("" when fine)
+    std::vector<Field> fields;
+    /// Where the attribute text encoding comes from and what it is, e.g.
+    /// "UTF-8 (GeoPackage stores UTF-8)", "ISO-8859-1 (from .cpg)", "CP936 (DBF LDID)",
+    /// "GBK (--encoding)", "unknown (no .cpg, no LDID)".
+    std::string encoding;
+};
+
+/// Every layer of the dataset (only `options.layer` when it is set).
+[[nodiscard]] std::vector<LayerInfo> list_layers(const std::string& path, const ReadOptions& options = {});
+
+/// Read one layer with all its features. Throws IoError (cannot open or read),
+/// InputError (layer choice, invalid UTF-8), CrsError (no CRS), GeometryError.
+[[nodiscard]] Layer read_layer(const std::string& path, const ReadOptions& options = {});
+
+/// True when `text` is well-formed UTF-8.
+[[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
+
+/// Canonical spelling of a user's encoding name for GDAL/iconv: "LATIN1" and
+/// "latin-1" → "ISO-8859-1", "utf8" → "UTF-8", "GBK"/"CP936" kept. Empty stays empty.
+[[nodiscard]] std::string normalize_encoding(std::string_view name);
+
+} // namespace geo::io

@@ -1,0 +1,218 @@
+#include "geo/io/validate.hpp"
+
+#include "gdal.hpp"
+
+#include "geo/core/detail/geos.hpp"
+#include "geo/core/error.hpp"
+
+#include <cstdio>
+#include <set>
+#include <unordered_map>
+
+namespace geo::io {
+
+namespace {
+
+std::string format_xy(core::XY p) {
+    char buffer[80];
+    std::snprintf(buffer, sizeof buffer, "(%.9g %.9g)", p.x, p.y);
+    return buffer;
+}
+
+// Rings as the file has them: OGR hands them over unchanged, GEOS would
+// refuse or silently need them closed. Curved polygons are skipped (their
+// rings are curves whose closure OGR checks itself).
+void check_rings(const OGRGeometry& geometry, std::vector<std::string>& problems, std::optional<core::XY>& first) {
+    const OGRwkbGeometryType type = wkbFlatten(geometry.getGeometryType());
+    if (type == wkbPolygon || type == wkbTriangle) {
+        const auto& polygon = *geometry.toPolygon();
+        for (int r = 0; r <= polygon.getNumInteriorRings(); ++r) {
+            const OGRLinearRing* ring = r == 0 ? polygon.getExteriorRing() : polygon.getInteriorRing(r - 1);
+            if (ring == nullptr || ring->getNumPoints() == 0) {
+                continue;
+            }
+            const int last = ring->getNumPoints() - 1;
+            const core::XY a{ring->getX(0), ring->getY(0)};
+            const core::XY b{ring->getX(last), ring->getY(last)};
+            if (!(a == b)) {
+                problems.push_back((r == 0 ? std::string("exterior ring") : "interior ring " + std::to_string(r)) +
+                                   " starts at " + format_xy(a) + " but ends at " + format_xy(b));
+                if (!first) {
+                    first = a;
+                }
+            }
+        }
+    } else if (OGR_GT_IsSubClassOf(type, wkbGeometryCollection)) {
+        for (const OGRGeometry* part : *geometry.toGeometryCollection()) {
+            check_rings(*part, problems, first);
+        }
+    }
+}
+
+struct Validity {
+    bool valid = true;
+    std::string reason;
+    std::optional<core::XY> location;
+};
+
+Validity geos_validity(const core::Geometry& geometry) {
+    using namespace core::detail;
+    GEOSContextHandle_t ctx = geos_context();
+    char* reason = nullptr;
+    GEOSGeometry* location = nullptr;
+    const char result = GEOSisValidDetail_r(ctx, geos_ptr(geometry), 0, &reason, &location);
+    Validity validity;
+    if (result == 2) {
+        throw_geos_error("checking validity");
+    }
+    validity.valid = result == 1;
+    if (reason != nullptr) {
+        validity.reason = reason;
+        GEOSFree_r(ctx, reason);
+    }
+    if (location != nullptr) {
+        double x = 0;
+        double y = 0;
+        if (GEOSGeomGetX_r(ctx, location, &x) == 1 && GEOSGeomGetY_r(ctx, location, &y) == 1) {
+            validity.location = core::XY{x, y};
+        }
+        GEOSGeom_destroy_r(ctx, location);
+    }
+    return validity;
+}
+
+} // namespace
+
+const char* to_string(IssueKind kind) noexcept {
+    switch (kind) {
+    case IssueKind::invalid_geometry: return "invalid_geometry";
+    case IssueKind::unclosed_ring: return "unclosed_ring";
+    case IssueKind::empty_geometry: return "empty_geometry";
+    case IssueKind::null_geometry: return "null_geometry";
+    case IssueKind::duplicate_id: return "duplicate_id";
+    case IssueKind::missing_id: return "missing_id";
+    case IssueKind::invalid_utf8: return "invalid_utf8";
+    }
+    return "unknown";
+}
+
+std::size_t ValidationReport::count(IssueKind kind) const noexcept {
+    std::size_t n = 0;
+    for (const auto& issue : issues) {
+        n += issue.kind == kind ? 1 : 0;
+    }
+    return n;
+}
+
+std::size_t ValidationReport::features_with_geometry_issues() const {
+    std::set<std::int64_t> features;
+    for (const auto& issue : issues) {
+        if (issue.kind == IssueKind::invalid_geometry || issue.kind == IssueKind::unclosed_ring ||
+            issue.kind == IssueKind::empty_geometry || issue.kind == IssueKind::null_geometry) {
+            features.insert(issue.feature_id);
+        }
+    }
+    return features.size();
+}
+
+ValidationReport validate_layer(const std::string& path, const ValidateOptions& options) {
+    const std::string encoding = detail::checked_encoding(options.read.encoding);
+    detail::OpenDataset open = detail::open_dataset(path, encoding);
+    OGRLayer& source = detail::choose_layer(*open.dataset, path, options.read.layer);
+
+    ValidationReport report;
+    report.file = path;
+    report.layer = source.GetName();
+    const std::vector<Field> fields = detail::read_fields(*source.GetLayerDefn());
+    int id_index = -1;
+    if (!options.id_field.empty()) {
+        id_index = source.GetLayerDefn()->GetFieldIndex(options.id_field.c_str());
+        if (id_index < 0) {
+            std::string names;
+            for (const auto& field : fields) {
+                names += (names.empty() ? "" : ", ") + field.name;
+            }
+            throw InputError("no field named '" + options.id_field + "' for --id-field", detail::at(path, report.layer),
+                             names.empty() ? "the layer has no attribute fields" : "fields: " + names);
+        }
+    }
+    const std::string recode_from = detail::needs_recoding(open, encoding) ? encoding : std::string();
+
+    std::unordered_map<std::string, std::int64_t> first_with_id;
+    detail::GdalErrorScope errors;
+    source.ResetReading();
+    for (OGRFeatureUniquePtr feature(source.GetNextFeature()); feature; feature.reset(source.GetNextFeature())) {
+        ++report.features_checked;
+        const std::int64_t fid = feature->GetFID();
+        std::string id_value;
+        if (id_index >= 0) {
+            id_value = to_string(
+                detail::read_value(*feature, id_index, fields[static_cast<std::size_t>(id_index)].type, recode_from));
+        }
+        auto add = [&](IssueKind kind, std::string message, std::optional<core::XY> location = std::nullopt) {
+            report.issues.push_back({kind, fid, id_value, std::move(message), location});
+        };
+
+        // Ids: the id field when given, else the FID.
+        if (id_index >= 0 && !feature->IsFieldSetAndNotNull(id_index)) {
+            add(IssueKind::missing_id, "field '" + options.id_field + "' is NULL");
+        } else {
+            const std::string key = id_index >= 0 ? id_value : std::to_string(fid);
+            auto [it, inserted] = first_with_id.emplace(key, fid);
+            if (!inserted) {
+                add(IssueKind::duplicate_id, (id_index >= 0 ? options.id_field : std::string("FID")) + " " + key +
+                                                 " is also used by feature " + std::to_string(it->second));
+            }
+        }
+
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (fields[i].type != FieldType::string) {
+                continue;
+            }
+            const Value value = detail::read_value(*feature, static_cast<int>(i), FieldType::string, recode_from);
+            if (const auto* text = std::get_if<std::string>(&value); text != nullptr && !is_valid_utf8(*text)) {
+                add(IssueKind::invalid_utf8, "field '" + fields[i].name + "' is not valid UTF-8 (try --encoding)");
+                break;
+            }
+        }
+
+        OGRGeometry* raw = feature->GetGeometryRef();
+        if (raw == nullptr) {
+            if (options.require_geometry && source.GetLayerDefn()->GetGeomFieldCount() > 0) {
+                add(IssueKind::null_geometry, "the feature has no geometry");
+            }
+            continue;
+        }
+        if (raw->IsEmpty()) {
+            add(IssueKind::empty_geometry, "the geometry is empty");
+            continue;
+        }
+        std::vector<std::string> ring_problems;
+        std::optional<core::XY> ring_location;
+        check_rings(*raw, ring_problems, ring_location);
+        for (auto& problem : ring_problems) {
+            add(IssueKind::unclosed_ring, std::move(problem), ring_location);
+        }
+        std::unique_ptr<OGRGeometry> owned(feature->StealGeometry());
+        core::Geometry geometry;
+        try {
+            geometry = detail::to_geometry(*owned);
+        } catch (const GeometryError& e) {
+            add(IssueKind::invalid_geometry, e.message());
+            continue;
+        }
+        const Validity validity = geos_validity(geometry);
+        if (!validity.valid) {
+            add(IssueKind::invalid_geometry, validity.reason.empty() ? "invalid geometry" : validity.reason,
+                validity.location);
+        }
+    }
+    if (errors.failed()) {
+        throw IoError("reading failed after " + std::to_string(report.features_checked) +
+                          " features: " + errors.error(),
+                      detail::at(path, report.layer), "the file may be truncated or corrupt");
+    }
+    return report;
+}
+
+} // namespace geo::io
