@@ -1,0 +1,337 @@
+#include "geo/tile/encoder.hpp"
+
+#include "geo/core/error.hpp"
+
+#include <protozero/pbf_writer.hpp>
+
+#include <algorithm>
+#include <limits>
+
+namespace geo::tile {
+
+namespace {
+
+// vector_tile.proto field numbers (see libgeo/proto/vector_tile.proto).
+namespace tile_field {
+constexpr protozero::pbf_tag_type layers = 3;
+}
+namespace layer_field {
+constexpr protozero::pbf_tag_type name = 1;
+constexpr protozero::pbf_tag_type features = 2;
+constexpr protozero::pbf_tag_type keys = 3;
+constexpr protozero::pbf_tag_type values = 4;
+constexpr protozero::pbf_tag_type extent = 5;
+constexpr protozero::pbf_tag_type version = 15;
+} // namespace layer_field
+namespace feature_field {
+constexpr protozero::pbf_tag_type id = 1;
+constexpr protozero::pbf_tag_type tags = 2;
+constexpr protozero::pbf_tag_type type = 3;
+constexpr protozero::pbf_tag_type geometry = 4;
+} // namespace feature_field
+
+constexpr std::uint32_t move_to = 1;
+constexpr std::uint32_t line_to = 2;
+constexpr std::uint32_t close_path = 7;
+// A command count is 29 bits wide.
+constexpr std::size_t max_command_count = (std::size_t{1} << 29U) - 1;
+
+std::string serialize_value(const Value& v) {
+    std::string out;
+    protozero::pbf_writer w{out};
+    const auto field = static_cast<protozero::pbf_tag_type>(v.type());
+    switch (v.type()) {
+    case ValueType::string: w.add_string(field, v.as_string()); break;
+    case ValueType::float_value: w.add_float(field, v.as_float()); break;
+    case ValueType::double_value: w.add_double(field, v.as_double()); break;
+    case ValueType::int64: w.add_int64(field, v.as_int()); break;
+    case ValueType::uint64: w.add_uint64(field, v.as_uint()); break;
+    case ValueType::sint64: w.add_sint64(field, v.as_int()); break;
+    case ValueType::boolean: w.add_bool(field, v.as_bool()); break;
+    }
+    return out;
+}
+
+// Writes command and parameter integers, tracking the cursor across parts.
+class GeometryWriter {
+public:
+    explicit GeometryWriter(std::vector<std::uint32_t>& out) : m_out(out) {}
+
+    void command(std::uint32_t id, std::size_t count) {
+        if (count > max_command_count) {
+            throw InputError("tile geometry has too many points in one command (" + std::to_string(count) + ")");
+        }
+        m_out.push_back(command_integer(id, static_cast<std::uint32_t>(count)));
+    }
+    void point(const TilePoint& p) {
+        const std::int64_t dx = static_cast<std::int64_t>(p.x) - m_cursor.x;
+        const std::int64_t dy = static_cast<std::int64_t>(p.y) - m_cursor.y;
+        if (dx < std::numeric_limits<std::int32_t>::min() || dx > std::numeric_limits<std::int32_t>::max() ||
+            dy < std::numeric_limits<std::int32_t>::min() || dy > std::numeric_limits<std::int32_t>::max()) {
+            throw InputError("tile geometry delta does not fit 32 bits; coordinates are far outside the tile");
+        }
+        m_out.push_back(zigzag(static_cast<std::int32_t>(dx)));
+        m_out.push_back(zigzag(static_cast<std::int32_t>(dy)));
+        m_cursor = p;
+    }
+
+private:
+    std::vector<std::uint32_t>& m_out;
+    TilePoint m_cursor{};
+};
+
+// Drop repeated consecutive points (and, for rings, a repeated closing point).
+TilePath without_repeats(const TilePath& path, bool ring) {
+    TilePath out;
+    out.reserve(path.size());
+    for (const TilePoint& p : path) {
+        if (out.empty() || out.back() != p) {
+            out.push_back(p);
+        }
+    }
+    if (ring) {
+        while (out.size() > 1 && out.back() == out.front()) {
+            out.pop_back();
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+// --- LayerBuilder -----------------------------------------------------------
+
+LayerBuilder::LayerBuilder(std::string name, std::uint32_t extent) : m_name(std::move(name)), m_extent(extent) {
+    if (m_name.empty()) {
+        throw InputError("a tile layer needs a name");
+    }
+    if (m_extent == 0) {
+        throw InputError("tile layer '" + m_name + "' has extent 0");
+    }
+}
+
+FeatureBuilder LayerBuilder::feature(std::uint64_t id) { return FeatureBuilder(*this, id); }
+FeatureBuilder LayerBuilder::feature() { return FeatureBuilder(*this, std::nullopt); }
+
+std::uint32_t LayerBuilder::key_index(const std::string& key) {
+    auto [it, inserted] = m_key_index.try_emplace(key, static_cast<std::uint32_t>(m_keys.size()));
+    if (inserted) {
+        m_keys.push_back(key);
+    }
+    return it->second;
+}
+
+std::uint32_t LayerBuilder::value_index(const Value& value) {
+    // Values are de-duplicated by their encoded bytes: equal type and value.
+    std::string bytes = serialize_value(value);
+    auto [it, inserted] = m_value_index.try_emplace(bytes, static_cast<std::uint32_t>(m_values.size()));
+    if (inserted) {
+        m_values.push_back(std::move(bytes));
+    }
+    return it->second;
+}
+
+std::string LayerBuilder::serialize() const {
+    std::string out;
+    out.reserve(m_features.size() + 64);
+    protozero::pbf_writer w{out};
+    w.add_uint32(layer_field::version, 2);
+    w.add_string(layer_field::name, m_name);
+    w.add_uint32(layer_field::extent, m_extent);
+    out.append(m_features); // already framed as field 2 messages
+    for (const std::string& k : m_keys) {
+        w.add_string(layer_field::keys, k);
+    }
+    for (const std::string& v : m_values) {
+        w.add_message(layer_field::values, v);
+    }
+    return out;
+}
+
+// --- FeatureBuilder -----------------------------------------------------------
+
+FeatureBuilder::FeatureBuilder(LayerBuilder& layer, std::optional<std::uint64_t> id) : m_layer(&layer), m_id(id) {}
+
+FeatureBuilder::FeatureBuilder(FeatureBuilder&& other) noexcept
+    : m_layer(other.m_layer), m_id(other.m_id), m_properties(std::move(other.m_properties)), m_type(other.m_type),
+      m_geometry(std::move(other.m_geometry)), m_state(other.m_state) {
+    other.m_state = State::rolled_back;
+}
+
+FeatureBuilder& FeatureBuilder::property(std::string key, Value value) {
+    auto it = std::find_if(m_properties.begin(), m_properties.end(), [&](const Property& p) { return p.first == key; });
+    if (it != m_properties.end()) {
+        it->second = std::move(value);
+    } else {
+        m_properties.emplace_back(std::move(key), std::move(value));
+    }
+    return *this;
+}
+
+FeatureBuilder& FeatureBuilder::properties(const Properties& props) {
+    for (const auto& [k, v] : props) {
+        property(k, v);
+    }
+    return *this;
+}
+
+bool FeatureBuilder::set_points(std::span<const TilePoint> points) {
+    m_geometry.clear();
+    m_type = GeomType::point;
+    if (points.empty()) {
+        return false;
+    }
+    GeometryWriter w{m_geometry};
+    w.command(move_to, points.size());
+    for (const TilePoint& p : points) {
+        w.point(p);
+    }
+    return true;
+}
+
+bool FeatureBuilder::set_lines(std::span<const TilePath> lines) {
+    m_geometry.clear();
+    m_type = GeomType::linestring;
+    GeometryWriter w{m_geometry};
+    for (const TilePath& line : lines) {
+        const TilePath clean = without_repeats(line, false);
+        if (clean.size() < 2) {
+            continue; // a line needs two distinct points
+        }
+        w.command(move_to, 1);
+        w.point(clean[0]);
+        w.command(line_to, clean.size() - 1);
+        for (std::size_t i = 1; i < clean.size(); ++i) {
+            w.point(clean[i]);
+        }
+    }
+    return !m_geometry.empty();
+}
+
+bool FeatureBuilder::set_polygons(std::span<const TilePolygon> polygons) {
+    m_geometry.clear();
+    m_type = GeomType::polygon;
+    GeometryWriter w{m_geometry};
+    auto write_ring = [&](TilePath ring, bool exterior) {
+        const std::int64_t area = ring_area2(ring);
+        if ((area < 0) == exterior) {
+            std::reverse(ring.begin(), ring.end());
+        }
+        w.command(move_to, 1);
+        w.point(ring[0]);
+        w.command(line_to, ring.size() - 1);
+        for (std::size_t i = 1; i < ring.size(); ++i) {
+            w.point(ring[i]);
+        }
+        w.command(close_path, 1);
+    };
+    auto usable = [](const TilePath& ring) { return ring.size() >= 3 && ring_area2(ring) != 0; };
+    for (const TilePolygon& polygon : polygons) {
+        if (polygon.rings.empty()) {
+            continue;
+        }
+        TilePath exterior = without_repeats(polygon.rings.front(), true);
+        if (!usable(exterior)) {
+            continue; // a degenerate exterior takes its holes with it
+        }
+        write_ring(std::move(exterior), true);
+        for (std::size_t i = 1; i < polygon.rings.size(); ++i) {
+            TilePath hole = without_repeats(polygon.rings[i], true);
+            if (usable(hole)) {
+                write_ring(std::move(hole), false);
+            }
+        }
+    }
+    return !m_geometry.empty();
+}
+
+bool FeatureBuilder::set_geometry(const TileGeometry& g) {
+    switch (g.type) {
+    case GeomType::point: return set_points(g.points);
+    case GeomType::linestring: return set_lines(g.lines);
+    case GeomType::polygon: return set_polygons(g.polygons);
+    default: throw InputError("cannot encode a feature of unknown geometry type");
+    }
+}
+
+bool FeatureBuilder::commit() {
+    if (m_state != State::open) {
+        throw InputError("tile feature committed twice or after rollback");
+    }
+    if (m_geometry.empty()) {
+        m_state = State::rolled_back;
+        return false;
+    }
+    LayerBuilder& layer = *m_layer;
+    std::vector<std::uint32_t> tags;
+    tags.reserve(m_properties.size() * 2);
+    for (const auto& [k, v] : m_properties) {
+        tags.push_back(layer.key_index(k));
+        tags.push_back(layer.value_index(v));
+    }
+    std::string feature;
+    {
+        protozero::pbf_writer w{feature};
+        if (m_id) {
+            w.add_uint64(feature_field::id, *m_id);
+        }
+        if (!tags.empty()) {
+            w.add_packed_uint32(feature_field::tags, tags.begin(), tags.end());
+        }
+        w.add_enum(feature_field::type, static_cast<std::int32_t>(m_type));
+        w.add_packed_uint32(feature_field::geometry, m_geometry.begin(), m_geometry.end());
+    }
+    protozero::pbf_writer lw{layer.m_features};
+    lw.add_message(layer_field::features, feature);
+    ++layer.m_feature_count;
+    m_state = State::committed;
+    return true;
+}
+
+void FeatureBuilder::rollback() noexcept {
+    if (m_state == State::open) {
+        m_state = State::rolled_back;
+        m_geometry.clear();
+        m_properties.clear();
+    }
+}
+
+// --- TileBuilder --------------------------------------------------------------
+
+LayerBuilder& TileBuilder::add_layer(std::string name, std::uint32_t extent) {
+    if (find_layer(name) != nullptr) {
+        throw InputError("tile already has a layer named '" + name + "' (layer names must be unique)");
+    }
+    m_layers.push_back(std::make_unique<LayerBuilder>(std::move(name), extent));
+    return *m_layers.back();
+}
+
+LayerBuilder* TileBuilder::find_layer(std::string_view name) noexcept {
+    for (auto& l : m_layers) {
+        if (l->name() == name) {
+            return l.get();
+        }
+    }
+    return nullptr;
+}
+
+std::size_t TileBuilder::feature_count() const noexcept {
+    std::size_t n = 0;
+    for (const auto& l : m_layers) {
+        n += l->feature_count();
+    }
+    return n;
+}
+
+std::string TileBuilder::serialize() const {
+    std::string out;
+    protozero::pbf_writer w{out};
+    for (const auto& l : m_layers) {
+        if (l->feature_count() > 0) {
+            w.add_message(tile_field::layers, l->serialize());
+        }
+    }
+    return out;
+}
+
+} // namespace geo::tile
