@@ -1,0 +1,76 @@
+#pragma once
+// Atoms: the small faces grids are built from, their weights and their
+// adjacency graph. Exposed so that benchmarks and baselines can run other
+// split methods on exactly the same atoms and weights.
+
+#include "geo/core/geometry.hpp"
+#include "geo/partition/partition.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace geo::partition {
+
+/// Faces of a region plus a compressed (CSR) adjacency graph. Two atoms are
+/// adjacent when they share boundary of positive length; the shared length
+/// and the part of it lying on barriers are stored per edge. Memory is linear
+/// in the number of atoms (no n×n matrix anywhere).
+struct AtomSet {
+    std::vector<core::Geometry> geometry;
+    std::vector<double> weight;
+    std::vector<double> area;
+    std::vector<double> perimeter;
+    std::vector<double> outer_length; ///< boundary on the region's edge (shared with no atom)
+    std::vector<core::XY> centroid;
+
+    // CSR adjacency: neighbours of atom i are adjacency[offsets[i] .. offsets[i+1]).
+    std::vector<std::size_t> offsets;
+    std::vector<std::uint32_t> adjacency;
+    std::vector<double> shared_length;
+    std::vector<double> barrier_length; ///< of shared_length, the part along barriers
+
+    double region_area = 0.0;
+    double coverage_error = 0.0; ///< |Σ atom area − region area| / region area
+    bool lattice = false;        ///< atoms come from a lattice (no barrier faces)
+
+    [[nodiscard]] std::size_t size() const noexcept { return geometry.size(); }
+    [[nodiscard]] double total_weight() const noexcept;
+};
+
+/// Build the atoms of `region` (polygonal, metric CRS):
+///  - with barriers: node the barrier lines clipped to the region together with
+///    its boundary, polygonize, keep the faces inside; faces heavier than
+///    options.band_max() are subdivided by a lattice clipped to the face;
+///  - without barriers (or options.force_lattice): a lattice clipped to the
+///    region, with a cell size chosen so that each expected grid gets about
+///    options.atoms_per_grid atoms.
+/// Weights are attached to the atoms (points by point-in-polygon, polygons by
+/// areal share). Only weights inside the region count.
+AtomSet build_atoms(const core::Geometry& region, const Weights& weights, const std::vector<core::Geometry>& barriers,
+                    const Options& options);
+
+/// Sum of weights inside each polygon (points by point-in-polygon, polygons by
+/// areal share): used for the weight of kept grids and for baselines.
+std::vector<double> weigh_polygons(const std::vector<core::Geometry>& polygons, const Weights& weights);
+
+/// A split of the atoms into parts: part id per atom, 0..parts-1.
+struct Split {
+    std::vector<int> part;
+    int parts = 0;
+    std::vector<std::string> notes; ///< why the band could not be met, where it could not
+};
+
+/// Balanced contiguous split (see docs/partition.md): per connected component
+/// of the atom graph k = max(1, round(total/target)) adjusted to the band,
+/// METIS k-way with contiguity on vertex weights = atom weights and edge
+/// weights = shared length (barrier edges discounted so cuts prefer them),
+/// then contiguity repair, band repair by boundary moves and a compactness
+/// local search that keeps band and contiguity. Deterministic for a seed.
+Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t seed);
+
+/// Connected components of the atom graph: component id per atom.
+std::vector<int> atom_components(const AtomSet& atoms, int& count);
+
+} // namespace geo::partition

@@ -1,0 +1,348 @@
+#include "geo/partition/partition.hpp"
+
+#include "geo/core/error.hpp"
+#include "geo/partition/atoms.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <mutex>
+#include <numbers>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+namespace geo::partition {
+namespace {
+
+using core::Geometry;
+
+std::uint64_t fnv1a(const std::string& text) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+bool in_band(double w, const Options& options) {
+    const double eps = 1e-9 * std::max(1.0, options.target);
+    return w >= options.band_min() - eps && w <= options.band_max() + eps;
+}
+
+// Share of the grid's interior boundary (not on the parent boundary) that
+// runs along the barriers; used where the atom graph does not know the
+// neighbours (kept grids, grids next to kept ones).
+double interior_barrier_share(const Geometry& grid, const Geometry& parent_boundary, const Geometry& barrier_zone) {
+    const Geometry interior = grid.boundary().difference(parent_boundary.buffer(1e-3, 2));
+    const double total = interior.length();
+    if (total <= 0.0 || barrier_zone.is_null() || barrier_zone.is_empty()) {
+        return 0.0;
+    }
+    return std::clamp(interior.intersection(barrier_zone).length() / total, 0.0, 1.0);
+}
+
+std::string format_number(double value) {
+    std::ostringstream out;
+    out << std::setprecision(10) << value;
+    return out.str();
+}
+
+} // namespace
+
+double polsby_popper(double area, double perimeter) noexcept {
+    return perimeter > 0 ? 4.0 * std::numbers::pi * area / (perimeter * perimeter) : 0.0;
+}
+
+std::string grid_code(const std::string& parent_code, int seq, int width) {
+    std::ostringstream out;
+    out << parent_code << std::setw(width) << std::setfill('0') << seq;
+    return out.str();
+}
+
+std::vector<std::size_t> row_order(const std::vector<Geometry>& grids, double north) {
+    const std::size_t n = grids.size();
+    std::vector<double> heights;
+    std::vector<core::XY> centres(n);
+    heights.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        heights.push_back(grids[i].bounds().height());
+        centres[i] = grids[i].centroid();
+    }
+    double h = 1.0;
+    if (!heights.empty()) {
+        std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(n / 2), heights.end());
+        h = heights[n / 2] > 0 ? heights[n / 2] : 1.0;
+    }
+    std::vector<std::tuple<long long, double, double, std::size_t>> keys;
+    keys.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto row = static_cast<long long>(std::floor((north - centres[i].y) / h));
+        keys.emplace_back(row, centres[i].x, -centres[i].y, i);
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::size_t> order;
+    order.reserve(n);
+    for (const auto& k : keys) {
+        order.push_back(std::get<3>(k));
+    }
+    return order;
+}
+
+ParentResult partition_parent(const Parent& parent, const Weights& weights, const std::vector<Geometry>& barriers,
+                              const Options& options, const std::vector<PreviousGrid>& previous) {
+    const auto started = std::chrono::steady_clock::now();
+    if (options.target <= 0) {
+        throw InputError("--target must be positive");
+    }
+    if (options.band_min() > options.band_max()) {
+        throw InputError("--min is larger than --max");
+    }
+    if (parent.geometry.is_null() || parent.geometry.is_empty()) {
+        throw InputError("parent " + parent.code + " has no geometry");
+    }
+    ParentResult result;
+    result.code = parent.code;
+    result.name = parent.name;
+    result.parent_area = parent.geometry.area();
+    const double max = options.band_max();
+    const std::uint64_t seed = options.seed ^ fnv1a(parent.code);
+
+    // Stable re-partition: keep earlier grids of this parent still in band.
+    std::vector<const PreviousGrid*> old;
+    for (const PreviousGrid& g : previous) {
+        if (g.parent_code == parent.code && !g.geometry.is_null() && !g.geometry.is_empty()) {
+            old.push_back(&g);
+        }
+    }
+    std::sort(old.begin(), old.end(), [](const PreviousGrid* a, const PreviousGrid* b) { return a->seq < b->seq; });
+    int max_seq = 0;
+    std::vector<Geometry> kept_geometry;
+    std::vector<const PreviousGrid*> kept;
+    if (!old.empty()) {
+        std::vector<Geometry> old_geometry;
+        for (const PreviousGrid* g : old) {
+            old_geometry.push_back(g->geometry);
+            max_seq = std::max(max_seq, g->seq);
+        }
+        const std::vector<double> old_weight = weigh_polygons(old_geometry, weights);
+        for (std::size_t i = 0; i < old.size(); ++i) {
+            const Geometry& g = old[i]->geometry;
+            const bool fits = g.is_valid() && g.type() == core::GeometryType::polygon &&
+                              g.intersection(parent.geometry).area() >= g.area() * (1 - 1e-6);
+            if (fits && in_band(old_weight[i], options)) {
+                kept.push_back(old[i]);
+                kept_geometry.push_back(g);
+                Grid grid;
+                grid.code = old[i]->code;
+                grid.parent_code = parent.code;
+                grid.seq = old[i]->seq;
+                grid.weight = old_weight[i];
+                grid.area_m2 = g.area();
+                grid.compactness = polsby_popper(grid.area_m2, g.length());
+                grid.kept = true;
+                grid.geometry = g;
+                result.grids.push_back(std::move(grid));
+                result.kept_codes.push_back(old[i]->code);
+            } else {
+                result.changed_codes.push_back(old[i]->code);
+            }
+        }
+    }
+
+    Geometry region = parent.geometry;
+    if (!kept_geometry.empty()) {
+        region = parent.geometry.difference(Geometry::union_all(kept_geometry)).polygonal_parts();
+    }
+    Geometry barrier_zone;
+    const Geometry parent_boundary = parent.geometry.boundary();
+    if (!kept.empty() && !barriers.empty()) {
+        std::vector<Geometry> near;
+        const core::Box box = parent.geometry.bounds();
+        for (const Geometry& b : barriers) {
+            if (b.bounds().intersects(box)) {
+                near.push_back(b);
+            }
+        }
+        if (!near.empty()) {
+            barrier_zone = Geometry::collect(std::move(near)).intersection(parent.geometry).buffer(1e-3, 2);
+        }
+    }
+
+    std::vector<Grid> fresh;
+    if (!region.is_empty() && region.area() > 1e-9 * result.parent_area) {
+        const AtomSet atoms = build_atoms(region, weights, barriers, options);
+        result.atom_count = atoms.size();
+        const Split split = split_atoms(atoms, options, seed);
+        for (const std::string& note : split.notes) {
+            result.notes.push_back(note);
+        }
+        const auto parts = static_cast<std::size_t>(split.parts);
+        std::vector<std::vector<Geometry>> members(parts);
+        std::vector<double> weight(parts, 0.0);
+        std::vector<double> interior(parts, 0.0);
+        std::vector<double> on_barrier(parts, 0.0);
+        std::vector<double> heaviest(parts, 0.0);
+        for (std::size_t a = 0; a < atoms.size(); ++a) {
+            const auto p = static_cast<std::size_t>(split.part[a]);
+            members[p].push_back(atoms.geometry[a]);
+            weight[p] += atoms.weight[a];
+            heaviest[p] = std::max(heaviest[p], atoms.weight[a]);
+            if (atoms.weight[a] > max) {
+                result.heavy_atoms.push_back({atoms.centroid[a], atoms.weight[a]});
+            }
+            for (std::size_t e = atoms.offsets[a]; e < atoms.offsets[a + 1]; ++e) {
+                if (split.part[atoms.adjacency[e]] != split.part[a]) {
+                    interior[p] += atoms.shared_length[e];
+                    on_barrier[p] += atoms.barrier_length[e];
+                    result.cut_length += atoms.shared_length[e] / 2;
+                    result.cut_on_barriers += atoms.barrier_length[e] / 2;
+                }
+            }
+        }
+        std::vector<Geometry> shapes;
+        for (std::size_t p = 0; p < parts; ++p) {
+            Grid grid;
+            grid.parent_code = parent.code;
+            grid.weight = weight[p];
+            grid.geometry = Geometry::union_all(std::move(members[p]));
+            if (grid.geometry.type() != core::GeometryType::polygon) {
+                result.notes.push_back("a grid came out as " + std::string(core::to_string(grid.geometry.type())) +
+                                       " instead of one polygon (atoms touching only at points)");
+            }
+            grid.area_m2 = grid.geometry.area();
+            grid.compactness = polsby_popper(grid.area_m2, grid.geometry.length());
+            if (kept.empty()) {
+                grid.boundary_on_barriers = interior[p] > 0 ? on_barrier[p] / interior[p] : 0.0;
+            } else {
+                grid.boundary_on_barriers = interior_barrier_share(grid.geometry, parent_boundary, barrier_zone);
+            }
+            if (!in_band(grid.weight, options)) {
+                std::ostringstream note;
+                if (heaviest[p] > max) {
+                    note << "a grid holds an indivisible atom of weight " << format_number(heaviest[p]) << " > max "
+                         << format_number(max);
+                } else if (grid.weight < options.band_min()) {
+                    note << "a grid has weight " << format_number(grid.weight) << " < min "
+                         << format_number(options.band_min())
+                         << " (its piece of the parent is too light or its neighbours had no weight to spare)";
+                } else {
+                    note << "a grid has weight " << format_number(grid.weight) << " > max " << format_number(max)
+                         << " (its neighbours had no room left in the band)";
+                }
+                result.notes.push_back(note.str());
+            }
+            shapes.push_back(grid.geometry);
+            fresh.push_back(std::move(grid));
+        }
+        result.k = static_cast<int>(fresh.size());
+        const std::vector<std::size_t> order = row_order(shapes, parent.geometry.bounds().max_y);
+        int seq = max_seq;
+        for (std::size_t i : order) {
+            fresh[i].seq = ++seq;
+            fresh[i].code = grid_code(parent.code, fresh[i].seq, options.seq_width);
+            result.new_codes.push_back(fresh[i].code);
+        }
+    }
+    if (!kept.empty()) {
+        for (Grid& g : result.grids) {
+            g.boundary_on_barriers = interior_barrier_share(g.geometry, parent_boundary, barrier_zone);
+        }
+    }
+    for (Grid& g : fresh) {
+        result.grids.push_back(std::move(g));
+    }
+    std::sort(result.grids.begin(), result.grids.end(), [](const Grid& a, const Grid& b) { return a.seq < b.seq; });
+    double area_sum = 0.0;
+    for (const Grid& g : result.grids) {
+        result.total_weight += g.weight;
+        area_sum += g.area_m2;
+        if (std::to_string(g.seq).size() > static_cast<std::size_t>(options.seq_width)) {
+            throw InputError("parent " + parent.code + " needs " + std::to_string(g.seq) +
+                                 " grids, more than --seq-width " + std::to_string(options.seq_width) + " digits allow",
+                             {}, "raise --seq-width or --target");
+        }
+    }
+    result.coverage_error = result.parent_area > 0 ? std::abs(area_sum - result.parent_area) / result.parent_area : 0.0;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+std::vector<ParentResult> partition_all(const std::vector<Parent>& parents, const Weights& weights,
+                                        const std::vector<Geometry>& barriers, const Options& options,
+                                        const std::vector<PreviousGrid>& previous, int threads,
+                                        const core::Progress& progress) {
+    // Points sorted by x once, so that each parent only looks at its own strip.
+    std::vector<WeightPoint> points = weights.points;
+    std::sort(points.begin(), points.end(), [](const WeightPoint& a, const WeightPoint& b) {
+        return std::tie(a.position.x, a.position.y) < std::tie(b.position.x, b.position.y);
+    });
+    std::map<std::string, std::vector<PreviousGrid>> previous_by_parent;
+    for (const PreviousGrid& g : previous) {
+        previous_by_parent[g.parent_code].push_back(g);
+    }
+
+    std::vector<ParentResult> results(parents.size());
+    std::vector<std::exception_ptr> errors(parents.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    std::mutex progress_mutex;
+    auto work = [&] {
+        for (std::size_t i = next++; i < parents.size(); i = next++) {
+            try {
+                const core::Box box = parents[i].geometry.bounds();
+                Weights local;
+                auto lo = std::lower_bound(points.begin(), points.end(), box.min_x,
+                                           [](const WeightPoint& p, double x) { return p.position.x < x; });
+                for (auto it = lo; it != points.end() && it->position.x <= box.max_x; ++it) {
+                    if (it->position.y >= box.min_y && it->position.y <= box.max_y) {
+                        local.points.push_back(*it);
+                    }
+                }
+                for (const WeightPolygon& wp : weights.polygons) {
+                    if (!wp.geometry.is_null() && wp.geometry.bounds().intersects(box)) {
+                        local.polygons.push_back(wp);
+                    }
+                }
+                std::vector<Geometry> near;
+                for (const Geometry& b : barriers) {
+                    if (!b.is_null() && b.bounds().intersects(box)) {
+                        near.push_back(b);
+                    }
+                }
+                static const std::vector<PreviousGrid> none;
+                auto found = previous_by_parent.find(parents[i].code);
+                results[i] = partition_parent(parents[i], local, near, options,
+                                              found == previous_by_parent.end() ? none : found->second);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+            const std::size_t finished = ++done;
+            if (progress) {
+                std::lock_guard lock(progress_mutex);
+                progress(static_cast<double>(finished) / static_cast<double>(parents.size()), "partitioning");
+            }
+        }
+    };
+    const int workers = std::clamp(threads, 1, static_cast<int>(std::max<std::size_t>(1, parents.size())));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < workers; ++t) {
+        pool.emplace_back(work);
+    }
+    work();
+    for (std::thread& t : pool) {
+        t.join();
+    }
+    for (const std::exception_ptr& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+    return results;
+}
+
+} // namespace geo::partition
