@@ -72,13 +72,18 @@ std::optional<int> to_int(const char* text) {
     return value;
 }
 
-std::optional<int> epsg_code_of(detail::ProjContext& ctx, const PJ* crs) {
+std::optional<int> epsg_code_of(detail::ProjContext& ctx, const PJ* crs, bool identify) {
     const char* auth = proj_get_id_auth_name(crs, 0);
     if (auth != nullptr && std::strcmp(auth, "EPSG") == 0) {
         return to_int(proj_get_id_code(crs, 0));
     }
-    // WKT without an ID or a PROJ string: ask PROJ which EPSG CRS it is,
-    // and accept only a full (100 %) match, never a near miss.
+    if (!identify) {
+        return std::nullopt;
+    }
+    // WKT without an ID (ESRI .prj files): ask PROJ which EPSG CRS it is,
+    // and accept only a full (100 %) match, never a near miss. This takes up
+    // to half a second for projected CRS, so PROJ strings skip it (they
+    // never reach 100 %: PROJ strings carry no names).
     int* confidence = nullptr;
     PJ_OBJ_LIST* matches = proj_identify(ctx.get(), crs, "EPSG", nullptr, &confidence);
     std::optional<int> code;
@@ -113,30 +118,39 @@ struct CrsBuilder {
         return crs;
     }
 
-    static Crs build(std::string_view user_text, std::string definition) {
+    // Throws CrsError whose message() is PROJ's reason alone; callers add
+    // what was being read.
+    static Crs build(std::string_view user_text, std::string definition, bool identify = true) {
         ProjContext& ctx = ProjContext::thread_local_context();
-        // (std::string + literal chains trip a GCC 12 -Wrestrict false positive.)
-        std::string subject = "'";
-        subject.append(user_text).append("'");
-        const PjPtr pj = create(ctx, definition, subject);
+        ctx.clear_error();
+        const PjPtr pj(proj_create(ctx.get(), definition.c_str()));
+        if (!pj) {
+            std::string reason = ctx.last_error("PROJ does not recognise it");
+            constexpr std::string_view prefix = "proj_create: ";
+            if (reason.starts_with(prefix)) {
+                reason.erase(0, prefix.size());
+            }
+            throw CrsError(reason);
+        }
         if (proj_is_crs(pj.get()) == 0) {
-            throw CrsError("'" + std::string(user_text) + "' is a coordinate operation, not a CRS", {},
+            throw CrsError("it is a coordinate operation, not a CRS", {},
                            "for a PROJ string add +type=crs; " + std::string(accepted_forms));
         }
         Crs crs;
         crs.m_user_text = std::string(user_text);
         crs.m_definition = std::move(definition);
+        // PROJ strings give no name ("unknown"): the text itself says more.
         const char* name = proj_get_name(pj.get());
-        crs.m_name = name != nullptr && *name != '\0' ? name : "unnamed CRS";
+        crs.m_name = name != nullptr && *name != '\0' && std::strcmp(name, "unknown") != 0 ? name : crs.m_user_text;
         const char* wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT2_2019, nullptr);
         if (wkt == nullptr) {
             wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT1_GDAL, nullptr);
         }
         if (wkt == nullptr) {
-            throw CrsError("PROJ cannot express '" + std::string(user_text) + "' as WKT: " + ctx.last_error());
+            throw CrsError("PROJ cannot express it as WKT: " + ctx.last_error());
         }
         crs.m_wkt = wkt;
-        crs.m_epsg = epsg_code_of(ctx, pj.get());
+        crs.m_epsg = epsg_code_of(ctx, pj.get(), identify);
         const PjPtr horizontal = horizontal_part(ctx, pj.get());
         crs.m_geographic = is_geographic_type(proj_get_type(horizontal ? horizontal.get() : pj.get()));
         return crs;
@@ -158,6 +172,7 @@ Crs Crs::parse(std::string_view user_text) {
         return detail::CrsBuilder::pseudo(text, Pseudo::bd09);
     }
     std::string definition;
+    bool identify = true;
     if (key == "wgs84" || key == "wgs 84" || key == "wgs-84") {
         definition = "EPSG:4326";
     } else if (key == "cgcs2000") {
@@ -168,15 +183,16 @@ Crs Crs::parse(std::string_view user_text) {
         // A PROJ string without +type=crs is an operation for PROJ, while
         // "+proj=utm +zone=50" typed by a user means the CRS.
         definition = key.find("+type=crs") == std::string::npos ? text + " +type=crs" : text;
+        identify = false;
     } else if (is_auth_code(key)) {
         definition = upper(text);
     } else {
         definition = text; // WKT, PROJJSON, URN: PROJ recognises them
     }
     try {
-        return detail::CrsBuilder::build(text, std::move(definition));
+        return detail::CrsBuilder::build(text, std::move(definition), identify);
     } catch (const CrsError& e) {
-        throw CrsError("unknown CRS '" + text + "': " + e.message(), {}, accepted_forms);
+        throw CrsError("unknown CRS '" + text + "': " + e.message(), {}, e.hint().empty() ? accepted_forms : e.hint());
     }
 }
 
