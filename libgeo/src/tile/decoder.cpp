@@ -13,7 +13,6 @@ namespace {
 constexpr std::uint32_t move_to = 1;
 constexpr std::uint32_t line_to = 2;
 constexpr std::uint32_t close_path = 7;
-constexpr std::uint32_t command_integer_close = (1U << 3U) | close_path;
 
 [[noreturn]] void fail(const std::string& what, const std::string& layer = {},
                        std::optional<std::int64_t> feature = std::nullopt) {
@@ -86,11 +85,6 @@ public:
         }
         return {id, count};
     }
-    void skip_close_path() {
-        if (!done() && m_ints[m_pos] == command_integer_close) {
-            ++m_pos;
-        }
-    }
     TilePoint point() {
         const std::uint32_t zx = m_ints[m_pos++];
         const std::uint32_t zy = m_ints[m_pos++];
@@ -105,7 +99,7 @@ private:
 
 } // namespace
 
-TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& ints, std::uint32_t version) {
+TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& ints) {
     TileGeometry g;
     g.type = type;
     CommandReader r{ints};
@@ -151,10 +145,6 @@ TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& in
                 line.push_back(p);
             }
             g.lines.push_back(std::move(line));
-            if (version == 1) {
-                // Version 1 writers sometimes closed lines; 2.x forbids it.
-                r.skip_close_path();
-            }
         }
         if (g.lines.empty()) {
             fail("linestring geometry is empty");
@@ -162,7 +152,6 @@ TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& in
         return g;
     }
     case GeomType::polygon: {
-        int sign = 0; // the sign of exterior rings: +1 in 2.x; taken from the first ring in 1.x
         while (!r.done()) {
             auto [id, count] = r.command();
             if (id != move_to || count != 1) {
@@ -198,10 +187,7 @@ TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& in
             if (area == 0) {
                 fail("polygon ring has zero area");
             }
-            if (sign == 0) {
-                sign = (version >= 2 || area > 0) ? 1 : -1;
-            }
-            if ((area > 0) == (sign > 0)) {
+            if (area > 0) {
                 g.polygons.push_back({});
             } else if (g.polygons.empty()) {
                 fail("polygon starts with an interior ring (negative area): exterior rings must have positive area");
@@ -305,7 +291,7 @@ DecodedFeature decode_feature(protozero::pbf_reader r, const DecodedLayer& layer
         f.properties.emplace_back(layer.keys[f.tags[i]], layer.values[f.tags[i + 1]]);
     }
     try {
-        f.geometry = decode_geometry(f.type, f.commands, layer.version);
+        f.geometry = decode_geometry(f.type, f.commands);
     } catch (const FormatError& e) {
         ErrorContext context{{}, layer.name, fid};
         throw FormatError(e.message(), context, e.hint());

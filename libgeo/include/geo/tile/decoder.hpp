@@ -60,8 +60,9 @@ struct DecodedTile {
 [[nodiscard]] DecodedTile decode_tile(std::string_view data);
 
 /// Decode one feature's geometry integers (exposed for tests and tools).
-/// `version` relaxes the rules version 1 tiles were written with.
-[[nodiscard]] TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& commands,
-                                           std::uint32_t version = 2);
+/// The 2.x geometry rules apply to every layer, version 1 included: a
+/// version 1 tile that breaks them (e.g. a ClosePath in a linestring) is
+/// rejected, as mvt-fixtures expects of a 2.x decoder.
+[[nodiscard]] TileGeometry decode_geometry(GeomType type, const std::vector<std::uint32_t>& commands);
 
 } // namespace geo::tile
