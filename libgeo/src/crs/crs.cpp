@@ -139,9 +139,15 @@ struct CrsBuilder {
         Crs crs;
         crs.m_user_text = std::string(user_text);
         crs.m_definition = std::move(definition);
-        // PROJ strings give no name ("unknown"): the text itself says more.
+        // PROJ strings give no name ("unknown"): a short text itself says
+        // more, a long one (a whole WKT) does not belong in messages.
+        constexpr std::size_t max_name_length = 100;
         const char* name = proj_get_name(pj.get());
-        crs.m_name = name != nullptr && *name != '\0' && std::strcmp(name, "unknown") != 0 ? name : crs.m_user_text;
+        if (name != nullptr && *name != '\0' && std::strcmp(name, "unknown") != 0) {
+            crs.m_name = name;
+        } else {
+            crs.m_name = crs.m_user_text.size() <= max_name_length ? crs.m_user_text : "unnamed CRS";
+        }
         const char* wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT2_2019, nullptr);
         if (wkt == nullptr) {
             wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT1_GDAL, nullptr);
