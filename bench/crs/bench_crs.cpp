@@ -29,8 +29,7 @@ const std::vector<XY>& tianjin_points() {
     return points;
 }
 
-template <typename F>
-void run_points(benchmark::State& state, F f) {
+template <typename F> void run_points(benchmark::State& state, F f) {
     const auto& points = tianjin_points();
     for (auto _ : state) {
         for (const XY p : points) {
@@ -40,9 +39,15 @@ void run_points(benchmark::State& state, F f) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * points.size()));
 }
 
-void BM_Wgs84ToGcj02(benchmark::State& state) { run_points(state, wgs84_to_gcj02); }
-void BM_Gcj02ToWgs84Iterative(benchmark::State& state) { run_points(state, gcj02_to_wgs84); }
-void BM_Bd09ToWgs84(benchmark::State& state) { run_points(state, bd09_to_wgs84); }
+void BM_Wgs84ToGcj02(benchmark::State& state) {
+    run_points(state, wgs84_to_gcj02);
+}
+void BM_Gcj02ToWgs84Iterative(benchmark::State& state) {
+    run_points(state, gcj02_to_wgs84);
+}
+void BM_Bd09ToWgs84(benchmark::State& state) {
+    run_points(state, bd09_to_wgs84);
+}
 
 void BM_TransformWgs84ToWebMercator(benchmark::State& state) {
     const Transformer t(Crs::wgs84(), Crs::web_mercator());

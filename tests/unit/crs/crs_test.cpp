@@ -140,3 +140,12 @@ TEST(Crs, ParseRejectsGarbageNamingTheTextAndTheAcceptedForms) {
     EXPECT_THROW((void)Crs::from_wkt("PROJCS[nonsense"), CrsError);
     EXPECT_THROW((void)Crs::from_wkt(""), CrsError);
 }
+
+TEST(Crs, BoundAndCompoundCrsAreJudgedByTheirHorizontalPart) {
+    const Crs bound = Crs::parse("+proj=longlat +ellps=krass +towgs84=15.8,-154.4,-82.3 +no_defs");
+    EXPECT_TRUE(bound.is_geographic());
+    const Crs lonlat_height = Crs::parse("EPSG:4326+5773"); // WGS 84 + EGM96 height
+    EXPECT_TRUE(lonlat_height.is_geographic());
+    const Crs utm_height = Crs::parse("EPSG:32650+5773");
+    EXPECT_FALSE(utm_height.is_geographic());
+}
