@@ -183,7 +183,8 @@ TileGeometry clip_geometry(const TileGeometry& g, std::int32_t lo, std::int32_t 
     TileGeometry out;
     out.type = g.type;
     for (const TilePoint& p : g.points) {
-        if (p.x >= lo && p.x <= hi && p.y >= lo && p.y <= hi) {
+        // Half-open, so that with no buffer every point lands in exactly one tile.
+        if (p.x >= lo && p.x < hi && p.y >= lo && p.y < hi) {
             out.points.push_back(p);
         }
     }

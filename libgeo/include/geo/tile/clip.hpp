@@ -23,7 +23,8 @@ struct ClipOptions {
 [[nodiscard]] TileGeometry to_tile_geometry(const core::Geometry& metres, const TileId& tile,
                                             const ClipOptions& options = {});
 
-/// Clip integer geometry (in tile coordinates) to the box [min, max]^2.
+/// Clip integer geometry (in tile coordinates) to the box [min, max]^2
+/// ([min, max) for points, so that tiles without a buffer share none).
 /// Polygons use Sutherland-Hodgman (may leave edges along the box, as every
 /// MVT clipper does); lines are cut into the pieces inside.
 [[nodiscard]] TileGeometry clip_geometry(const TileGeometry& geometry, std::int32_t min, std::int32_t max);
