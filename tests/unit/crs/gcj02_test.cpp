@@ -88,3 +88,15 @@ TEST(Gcj02, Bd09StepAppliesEverywhere) {
     EXPECT_GT(max_abs_diff(bd, monaco), 1e-3);
     EXPECT_LT(max_abs_diff(bd09_to_gcj02(bd), monaco), 1e-10);
 }
+
+TEST(Gcj02, InverseNearTheRectangleEdgesStaysWithinTheOffset) {
+    // The offset is discontinuous at the edges; the iteration must still
+    // end (bounded steps) close to its input, never diverge.
+    for (double lon : {72.0, 72.004, 72.006, 72.01, 137.83, 137.8347, 137.84}) {
+        for (double lat : {0.8, 0.83, 30.0, 55.82, 55.8271, 55.9}) {
+            const XY gcj{lon, lat};
+            const XY wgs = gcj02_to_wgs84(gcj);
+            EXPECT_LT(max_abs_diff(wgs, gcj), 0.01) << lon << " " << lat;
+        }
+    }
+}

@@ -22,7 +22,10 @@ namespace geo::crs {
 [[nodiscard]] core::XY wgs84_to_gcj02(core::XY lonlat) noexcept;
 /// GCJ-02 → WGS 84: the exact inverse, by fixed-point iteration until
 /// wgs84_to_gcj02(result) matches the input to 1e-10 degrees (|error| far
-/// below 1e-7 degrees, about 1 cm).
+/// below 1e-7 degrees, about 1 cm). The forward offset jumps at the
+/// rectangle's edges, so a thin strip (~0.005°) just inside its west and
+/// south edges has no exact preimage; there the result is an estimate within
+/// the offset's size (< 0.01°). No part of China lies in those strips.
 [[nodiscard]] core::XY gcj02_to_wgs84(core::XY lonlat) noexcept;
 
 /// GCJ-02 → BD-09 (closed form).
