@@ -23,47 +23,74 @@ std::string utf8_hint(const std::string& encoding_description) {
 
 } // namespace
 
-bool is_valid_utf8(std::string_view text) noexcept {
-    std::size_t i = 0;
+namespace {
+
+// Length of the valid UTF-8 sequence starting at text[i], or 0 when invalid.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
     const std::size_t n = text.size();
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t extra = 0;
-        std::uint32_t code = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        extra = 1;
+        code = c & 0x1FU;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        extra = 2;
+        code = c & 0x0FU;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        extra = 3;
+        code = c & 0x07U;
+    } else {
+        return 0; // continuation byte first, overlong 0xC0/0xC1, or > U+10FFFF
+    }
+    if (i + extra >= n) {
+        return 0;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+        const auto cc = static_cast<unsigned char>(text[i + k]);
+        if ((cc & 0xC0U) != 0x80U) {
+            return 0;
         }
-        if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1;
-            code = c & 0x1FU;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2;
-            code = c & 0x0FU;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3;
-            code = c & 0x07U;
-        } else {
-            return false; // continuation byte first, overlong 0xC0/0xC1, or > U+10FFFF
-        }
-        if (i + extra >= n) {
+        code = (code << 6U) | (cc & 0x3FU);
+    }
+    // Reject overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    if ((extra == 2 && code < 0x800) || (extra == 3 && (code < 0x10000 || code > 0x10FFFF)) ||
+        (code >= 0xD800 && code <= 0xDFFF)) {
+        return 0;
+    }
+    return extra + 1;
+}
+
+} // namespace
+
+bool is_valid_utf8(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence(text, i);
+        if (length == 0) {
             return false;
         }
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0U) != 0x80U) {
-                return false;
-            }
-            code = (code << 6U) | (cc & 0x3FU);
-        }
-        // Reject overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-        if ((extra == 2 && code < 0x800) || (extra == 3 && (code < 0x10000 || code > 0x10FFFF)) ||
-            (code >= 0xD800 && code <= 0xDFFF)) {
-            return false;
-        }
-        i += extra + 1;
+        i += length;
     }
     return true;
+}
+
+std::string sanitize_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence(text, i);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(text.substr(i, length));
+            i += length;
+        }
+    }
+    return out;
 }
 
 std::string normalize_encoding(std::string_view name) {
@@ -83,7 +110,7 @@ std::string normalize_encoding(std::string_view name) {
     return upper;
 }
 
-std::vector<LayerInfo> list_layers(const std::string& path, const ReadOptions& options) {
+std::vector<LayerInfo> list_layers(const std::string& path, const ReadOptions& options, std::size_t sample_size) {
     const std::string encoding = detail::checked_encoding(options.encoding);
     detail::OpenDataset open = detail::open_dataset(path, encoding);
     std::vector<OGRLayer*> layers;
@@ -110,6 +137,24 @@ std::vector<LayerInfo> list_layers(const std::string& path, const ReadOptions& o
         info.crs = detail::layer_crs(*layer, options.crs_override, info.crs_problem);
         info.fields = detail::read_fields(*layer->GetLayerDefn());
         info.encoding = detail::describe_encoding(open, *layer, encoding);
+        const std::string recode_from = detail::needs_recoding(open, encoding) ? encoding : std::string();
+        layer->ResetReading();
+        while (info.sample.size() < sample_size) {
+            OGRFeatureUniquePtr feature(layer->GetNextFeature());
+            if (!feature) {
+                break;
+            }
+            Feature row;
+            row.id = feature->GetFID();
+            for (std::size_t i = 0; i < info.fields.size(); ++i) {
+                Value value = detail::read_value(*feature, static_cast<int>(i), info.fields[i].type, recode_from);
+                if (auto* text = std::get_if<std::string>(&value); text != nullptr && !is_valid_utf8(*text)) {
+                    *text = sanitize_utf8(*text);
+                }
+                row.attributes.push_back(std::move(value));
+            }
+            info.sample.push_back(std::move(row));
+        }
         if (errors.failed()) {
             throw IoError("cannot read the layer: " + errors.error(), detail::at(path, info.name),
                           "the file may be truncated or corrupt");
@@ -166,7 +211,12 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
             }
         }
         layer.features.push_back(std::move(out));
+        if (expected > 0 && layer.features.size() % 1024 == 0) {
+            core::report(options.progress, static_cast<double>(layer.features.size()) / static_cast<double>(expected),
+                         "reading");
+        }
     }
+    core::report(options.progress, 1.0, "reading");
     if (errors.failed()) {
         throw IoError("reading failed after " + std::to_string(layer.features.size()) + " features: " + errors.error(),
                       detail::at(path, layer.name), "the file may be truncated or corrupt");

@@ -141,8 +141,13 @@ ValidationReport validate_layer(const std::string& path, const ValidateOptions& 
     std::unordered_map<std::string, std::int64_t> first_with_id;
     detail::GdalErrorScope errors;
     source.ResetReading();
+    const GIntBig expected = source.GetFeatureCount(FALSE);
     for (OGRFeatureUniquePtr feature(source.GetNextFeature()); feature; feature.reset(source.GetNextFeature())) {
         ++report.features_checked;
+        if (expected > 0 && report.features_checked % 1024 == 0) {
+            core::report(options.read.progress,
+                         static_cast<double>(report.features_checked) / static_cast<double>(expected), "validating");
+        }
         const std::int64_t fid = feature->GetFID();
         std::string id_value;
         if (id_index >= 0) {
@@ -207,6 +212,7 @@ ValidationReport validate_layer(const std::string& path, const ValidateOptions& 
                 validity.location);
         }
     }
+    core::report(options.read.progress, 1.0, "validating");
     if (errors.failed()) {
         throw IoError("reading failed after " + std::to_string(report.features_checked) +
                           " features: " + errors.error(),

@@ -286,7 +286,13 @@ WriteResult write_layer(const std::string& path, const Layer& layer, const Write
             fail(IoError("cannot write the feature: " + errors.error(), detail::at(path, result.layer, feature.id)));
         }
         ++result.features_written;
+        if (result.features_written % 1024 == 0) {
+            core::report(options.progress,
+                         static_cast<double>(result.features_written) / static_cast<double>(layer.features.size()),
+                         "writing");
+        }
     }
+    core::report(options.progress, 1.0, "writing");
     if (transaction && dataset->CommitTransaction() != OGRERR_NONE) {
         fail(IoError("cannot commit: " + errors.error(), where));
     }

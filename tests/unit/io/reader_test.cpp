@@ -318,3 +318,24 @@ TEST(ReadFeatures, CurvesAreLinearisedAndZIsDropped) {
     EXPECT_EQ(layer.crs.epsg(), 4547);
     EXPECT_NEAR(layer.features.at(0).geometry.area(), 3.14159, 0.01);
 }
+
+TEST(ReadFeatures, LayerListingGivesASampleWithBadBytesReplaced) {
+    TempDir dir;
+    const auto path = io_test::make_shapefile(dir, "cities", io_test::latin1_names(), "");
+    const auto info = geo::io::list_layers(path, {}, 2).front();
+    ASSERT_EQ(info.sample.size(), 2U);
+    EXPECT_EQ(std::get<std::string>(info.sample[0].attributes[0]), "Z\xEF\xBF\xBDrich");
+    EXPECT_EQ(info.feature_count, 3);
+    EXPECT_EQ(info.geometry_type, "Point");
+    EXPECT_DOUBLE_EQ(info.extent.max_y, 50.0);
+}
+
+TEST(ReadFeatures, ProgressIsReportedUpToCompletion) {
+    TempDir dir;
+    const auto path = io_test::make_shapefile(dir, "cities", io_test::latin1_names(), "ISO-8859-1");
+    ReadOptions options;
+    double last = 0;
+    options.progress = [&](double fraction, std::string_view) { last = fraction; };
+    (void)read_layer(path, options);
+    EXPECT_DOUBLE_EQ(last, 1.0);
+}

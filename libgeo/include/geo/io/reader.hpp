@@ -13,6 +13,7 @@
 //   (geo::io::validate_layer reports them); curves are linearised, Z/M dropped.
 
 #include "geo/core/coords.hpp"
+#include "geo/core/progress.hpp"
 #include "geo/crs/crs.hpp"
 #include "geo/io/feature.hpp"
 
@@ -34,6 +35,8 @@ struct ReadOptions {
     std::string encoding;
     /// Repair invalid geometries with GEOS make-valid while reading.
     bool make_valid = false;
+    /// Called with the fraction of features read (for the CLI's progress bar).
+    core::Progress progress;
 };
 
 /// What `geogrid info` shows about one layer without reading its features.
@@ -50,10 +53,15 @@ struct LayerInfo {
     /// "UTF-8 (GeoPackage stores UTF-8)", "ISO-8859-1 (from .cpg)", "CP936 (DBF LDID)",
     /// "GBK (--encoding)", "unknown (no .cpg, no LDID)".
     std::string encoding;
+    /// The first features' id and attributes (no geometry), when asked for.
+    /// Text that is not valid UTF-8 shows U+FFFD for each bad byte here.
+    std::vector<Feature> sample;
 };
 
-/// Every layer of the dataset (only `options.layer` when it is set).
-[[nodiscard]] std::vector<LayerInfo> list_layers(const std::string& path, const ReadOptions& options = {});
+/// Every layer of the dataset (only `options.layer` when it is set), each
+/// with up to `sample_size` sample features.
+[[nodiscard]] std::vector<LayerInfo> list_layers(const std::string& path, const ReadOptions& options = {},
+                                                 std::size_t sample_size = 0);
 
 /// Read one layer with all its features. Throws IoError (cannot open or read),
 /// InputError (layer choice, invalid UTF-8), CrsError (no CRS), GeometryError.
@@ -61,6 +69,9 @@ struct LayerInfo {
 
 /// True when `text` is well-formed UTF-8.
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
+
+/// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+[[nodiscard]] std::string sanitize_utf8(std::string_view text);
 
 /// Canonical spelling of a user's encoding name for GDAL/iconv: "LATIN1" and
 /// "latin-1" → "ISO-8859-1", "utf8" → "UTF-8", "GBK"/"CP936" kept. Empty stays empty.

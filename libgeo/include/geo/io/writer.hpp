@@ -7,6 +7,7 @@
 // are written inside a transaction where the driver has one, so a failure
 // leaves no half-written layer behind.
 
+#include "geo/core/progress.hpp"
 #include "geo/crs/crs.hpp"
 #include "geo/io/feature.hpp"
 
@@ -30,6 +31,8 @@ struct WriteOptions {
     /// Output CRS. When set and different from Layer::crs the features are
     /// transformed on the way out; otherwise they are written in Layer::crs.
     std::optional<crs::Crs> crs;
+    /// Called with the fraction of features written.
+    core::Progress progress;
 };
 
 struct WriteResult {
