@@ -80,9 +80,10 @@ private:
     TilePoint m_cursor{};
 };
 
-// Drop repeated consecutive points (and, for rings, a repeated closing point).
-TilePath without_repeats(const TilePath& path, bool ring) {
-    TilePath out;
+// Drop repeated consecutive points (and, for rings, a repeated closing point)
+// into `out`, whose capacity is reused from call to call.
+void without_repeats(const TilePath& path, bool ring, TilePath& out) {
+    out.clear();
     out.reserve(path.size());
     for (const TilePoint& p : path) {
         if (out.empty() || out.back() != p) {
@@ -94,7 +95,6 @@ TilePath without_repeats(const TilePath& path, bool ring) {
             out.pop_back();
         }
     }
-    return out;
 }
 
 } // namespace
@@ -113,10 +113,10 @@ LayerBuilder::LayerBuilder(std::string name, std::uint32_t extent) : m_name(std:
 FeatureBuilder LayerBuilder::feature(std::uint64_t id) { return FeatureBuilder(*this, id); }
 FeatureBuilder LayerBuilder::feature() { return FeatureBuilder(*this, std::nullopt); }
 
-std::uint32_t LayerBuilder::key_index(const std::string& key) {
-    auto [it, inserted] = m_key_index.try_emplace(key, static_cast<std::uint32_t>(m_keys.size()));
+std::uint32_t LayerBuilder::key_index(std::string_view key) {
+    auto [it, inserted] = m_key_index.try_emplace(std::string(key), static_cast<std::uint32_t>(m_keys.size()));
     if (inserted) {
-        m_keys.push_back(key);
+        m_keys.emplace_back(key);
     }
     return it->second;
 }
@@ -153,7 +153,8 @@ std::string LayerBuilder::serialize() const {
 FeatureBuilder::FeatureBuilder(LayerBuilder& layer, std::optional<std::uint64_t> id) : m_layer(&layer), m_id(id) {}
 
 FeatureBuilder::FeatureBuilder(FeatureBuilder&& other) noexcept
-    : m_layer(other.m_layer), m_id(other.m_id), m_properties(std::move(other.m_properties)), m_type(other.m_type),
+    : m_layer(other.m_layer), m_id(other.m_id), m_properties(std::move(other.m_properties)),
+      m_tags(std::move(other.m_tags)), m_type(other.m_type),
       m_geometry(std::move(other.m_geometry)), m_state(other.m_state) {
     other.m_state = State::rolled_back;
 }
@@ -175,6 +176,15 @@ FeatureBuilder& FeatureBuilder::properties(const Properties& props) {
     return *this;
 }
 
+FeatureBuilder& FeatureBuilder::tag(std::uint32_t key_index, std::uint32_t value_index) {
+    if (key_index >= m_layer->m_keys.size() || value_index >= m_layer->m_values.size()) {
+        throw InputError("tile feature tag refers to a key or value the layer does not have");
+    }
+    m_tags.push_back(key_index);
+    m_tags.push_back(value_index);
+    return *this;
+}
+
 bool FeatureBuilder::set_points(std::span<const TilePoint> points) {
     m_geometry.clear();
     m_type = GeomType::point;
@@ -193,8 +203,9 @@ bool FeatureBuilder::set_lines(std::span<const TilePath> lines) {
     m_geometry.clear();
     m_type = GeomType::linestring;
     GeometryWriter w{m_geometry};
+    TilePath& clean = m_layer->m_scratch;
     for (const TilePath& line : lines) {
-        const TilePath clean = without_repeats(line, false);
+        without_repeats(line, false, clean);
         if (clean.size() < 2) {
             continue; // a line needs two distinct points
         }
@@ -212,33 +223,36 @@ bool FeatureBuilder::set_polygons(std::span<const TilePolygon> polygons) {
     m_geometry.clear();
     m_type = GeomType::polygon;
     GeometryWriter w{m_geometry};
-    auto write_ring = [&](TilePath ring, bool exterior) {
+    // Rings are written forwards or backwards so that exteriors have
+    // positive area and holes negative, without copying them again.
+    auto write_ring = [&](const TilePath& ring, bool exterior) {
         const std::int64_t area = ring_area2(ring);
-        if ((area < 0) == exterior) {
-            std::reverse(ring.begin(), ring.end());
-        }
+        const bool reverse = (area < 0) == exterior;
+        const std::size_t n = ring.size();
+        auto at = [&](std::size_t i) -> const TilePoint& { return reverse ? ring[(n - i) % n] : ring[i]; };
         w.command(move_to, 1);
-        w.point(ring[0]);
-        w.command(line_to, ring.size() - 1);
-        for (std::size_t i = 1; i < ring.size(); ++i) {
-            w.point(ring[i]);
+        w.point(at(0));
+        w.command(line_to, n - 1);
+        for (std::size_t i = 1; i < n; ++i) {
+            w.point(at(i));
         }
         w.command(close_path, 1);
     };
     auto usable = [](const TilePath& ring) { return ring.size() >= 3 && ring_area2(ring) != 0; };
+    TilePath& ring = m_layer->m_scratch;
     for (const TilePolygon& polygon : polygons) {
         if (polygon.rings.empty()) {
             continue;
         }
-        TilePath exterior = without_repeats(polygon.rings.front(), true);
-        if (!usable(exterior)) {
+        without_repeats(polygon.rings.front(), true, ring);
+        if (!usable(ring)) {
             continue; // a degenerate exterior takes its holes with it
         }
-        write_ring(std::move(exterior), true);
+        write_ring(ring, true);
         for (std::size_t i = 1; i < polygon.rings.size(); ++i) {
-            TilePath hole = without_repeats(polygon.rings[i], true);
-            if (usable(hole)) {
-                write_ring(std::move(hole), false);
+            without_repeats(polygon.rings[i], true, ring);
+            if (usable(ring)) {
+                write_ring(ring, false);
             }
         }
     }
@@ -263,15 +277,16 @@ bool FeatureBuilder::commit() {
         return false;
     }
     LayerBuilder& layer = *m_layer;
-    std::vector<std::uint32_t> tags;
-    tags.reserve(m_properties.size() * 2);
+    std::vector<std::uint32_t>& tags = m_tags;
+    tags.reserve(tags.size() + m_properties.size() * 2);
     for (const auto& [k, v] : m_properties) {
         tags.push_back(layer.key_index(k));
         tags.push_back(layer.value_index(v));
     }
-    std::string feature;
     {
-        protozero::pbf_writer w{feature};
+        // Written straight into the layer's buffer as a nested message.
+        protozero::pbf_writer lw{layer.m_features};
+        protozero::pbf_writer w{lw, layer_field::features};
         if (m_id) {
             w.add_uint64(feature_field::id, *m_id);
         }
@@ -281,8 +296,6 @@ bool FeatureBuilder::commit() {
         w.add_enum(feature_field::type, static_cast<std::int32_t>(m_type));
         w.add_packed_uint32(feature_field::geometry, m_geometry.begin(), m_geometry.end());
     }
-    protozero::pbf_writer lw{layer.m_features};
-    lw.add_message(layer_field::features, feature);
     ++layer.m_feature_count;
     m_state = State::committed;
     return true;
@@ -293,6 +306,7 @@ void FeatureBuilder::rollback() noexcept {
         m_state = State::rolled_back;
         m_geometry.clear();
         m_properties.clear();
+        m_tags.clear();
     }
 }
 

@@ -110,8 +110,15 @@ struct LayerIndex::Impl {
     LayerOptions options;
     core::Box bounds;
     std::size_t feature_count = 0;
-    std::vector<Properties> properties; // source features first, then clusters
+    std::vector<Properties> properties; // source features first, then clusters (freed after the build)
     std::vector<StoredZoom> zooms;      // index: z - min_zoom
+    // Properties interned once: distinct keys and values over the layer,
+    // and per property set its (key, value) index pairs into them.
+    std::vector<std::string> keys;
+    std::vector<Value> values;
+    std::vector<std::vector<std::uint32_t>> tags;
+
+    void intern_properties();
 
     void build(std::vector<SourceFeature> features);
     void build_shapes(const std::vector<SourceShape>& shapes, const std::vector<std::uint64_t>& ids);
@@ -215,6 +222,34 @@ void LayerIndex::Impl::build(std::vector<SourceFeature> features) {
     for (auto& z : zooms) {
         z.tree.build();
     }
+    intern_properties();
+}
+
+void LayerIndex::Impl::intern_properties() {
+    std::unordered_map<std::string, std::uint32_t> key_ids;
+    std::map<std::pair<int, std::string>, std::uint32_t> value_ids;
+    tags.reserve(properties.size());
+    for (const Properties& props : properties) {
+        std::vector<std::uint32_t> t;
+        t.reserve(props.size() * 2);
+        for (const auto& [k, v] : props) {
+            auto [kit, knew] = key_ids.try_emplace(k, static_cast<std::uint32_t>(keys.size()));
+            if (knew) {
+                keys.push_back(k);
+            }
+            // Type and exact text identify a value (to_string keeps 17 digits).
+            auto [vit, vnew] =
+                value_ids.try_emplace({static_cast<int>(v.type()), v.to_string()}, static_cast<std::uint32_t>(values.size()));
+            if (vnew) {
+                values.push_back(v);
+            }
+            t.push_back(kit->second);
+            t.push_back(vit->second);
+        }
+        tags.push_back(std::move(t));
+    }
+    properties.clear();
+    properties.shrink_to_fit();
 }
 
 void LayerIndex::Impl::build_shapes(const std::vector<SourceShape>& shapes, const std::vector<std::uint64_t>& ids) {
@@ -445,15 +480,7 @@ const core::Box& LayerIndex::bounds() const noexcept { return m_impl->bounds; }
 std::size_t LayerIndex::feature_count() const noexcept { return m_impl->feature_count; }
 
 std::size_t LayerIndex::encode(TileBuilder& builder, const TileId& tile) const {
-    if (builder.find_layer(m_impl->options.name) != nullptr) {
-        throw InputError("tile already has a layer named '" + m_impl->options.name + "'");
-    }
-    // Encode into a scratch tile first: an empty layer is not added.
-    TileBuilder scratch;
-    LayerBuilder& layer = scratch.add_layer(m_impl->options.name, m_impl->options.extent);
-    if (encode(layer, tile) == 0) {
-        return 0;
-    }
+    // A layer left without features is not serialized (TileBuilder::serialize).
     return encode(builder.add_layer(m_impl->options.name, m_impl->options.extent), tile);
 }
 
@@ -481,39 +508,75 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
                           static_cast<double>(ox + extent + buffer) / sd, static_cast<double>(oy + extent + buffer) / sd};
     std::size_t written = 0;
     TileGeometry g;
+    // Layer key/value indexes of this tile, filled as properties are first used.
+    std::vector<std::uint32_t> key_map(m_impl->keys.size(), UINT32_MAX);
+    std::vector<std::uint32_t> value_map(m_impl->values.size(), UINT32_MAX);
+    const double clip_lo = static_cast<double>(-buffer);
+    const double clip_hi = static_cast<double>(extent + buffer);
     for (std::size_t f : zoom.tree.query(query)) {
+        // Reuse the buffers of the previous feature: no allocation per ring
+        // once they have grown.
         g.type = zoom.types[f];
         g.points.clear();
-        g.lines.clear();
-        g.polygons.clear();
+        std::size_t lines = 0;
+        std::size_t polygons = 0;
         for (std::uint32_t part = zoom.part_begin[f]; part < zoom.part_begin[f + 1]; ++part) {
-            TilePolygon polygon;
-            for (std::uint32_t ring = zoom.ring_begin[part]; ring < zoom.ring_begin[part + 1]; ++ring) {
-                TilePath path;
-                path.reserve(zoom.vertex_begin[ring + 1] - zoom.vertex_begin[ring]);
+            const std::uint32_t ring_count = zoom.ring_begin[part + 1] - zoom.ring_begin[part];
+            TilePolygon* polygon = nullptr;
+            if (g.type == GeomType::polygon) {
+                if (g.polygons.size() <= polygons) {
+                    g.polygons.emplace_back();
+                }
+                polygon = &g.polygons[polygons++];
+                polygon->rings.resize(ring_count);
+            }
+            for (std::uint32_t r = 0; r < ring_count; ++r) {
+                const std::uint32_t ring = zoom.ring_begin[part] + r;
+                TilePath* path = &g.points;
+                if (g.type == GeomType::linestring) {
+                    if (g.lines.size() <= lines) {
+                        g.lines.emplace_back();
+                    }
+                    path = &g.lines[lines++];
+                    path->clear();
+                } else if (polygon != nullptr) {
+                    path = &polygon->rings[r];
+                    path->clear();
+                }
                 for (std::uint32_t v = zoom.vertex_begin[ring]; v < zoom.vertex_begin[ring + 1]; ++v) {
                     const TilePoint& p = zoom.vertices[v];
-                    path.push_back({static_cast<std::int32_t>(p.x * s - ox), static_cast<std::int32_t>(p.y * s - oy)});
+                    path->push_back({static_cast<std::int32_t>(p.x * s - ox), static_cast<std::int32_t>(p.y * s - oy)});
                 }
-                if (g.type == GeomType::point) {
-                    g.points.insert(g.points.end(), path.begin(), path.end());
-                } else if (g.type == GeomType::linestring) {
-                    g.lines.push_back(std::move(path));
-                } else {
-                    polygon.rings.push_back(std::move(path));
-                }
-            }
-            if (g.type == GeomType::polygon) {
-                g.polygons.push_back(std::move(polygon));
             }
         }
-        const TileGeometry clipped =
-            clip_geometry(g, static_cast<std::int32_t>(-buffer), static_cast<std::int32_t>(extent + buffer));
+        g.lines.resize(lines);
+        g.polygons.resize(polygons);
+        // Features wholly inside the tile and its buffer need no clipping.
+        const core::Box& b = zoom.tree.box(f);
+        const bool inside = b.min_x * sd - static_cast<double>(ox) >= clip_lo &&
+                            b.max_x * sd - static_cast<double>(ox) < clip_hi &&
+                            b.min_y * sd - static_cast<double>(oy) >= clip_lo &&
+                            b.max_y * sd - static_cast<double>(oy) < clip_hi;
         auto feature = layer.feature(zoom.ids[f]);
-        if (!feature.set_geometry(clipped)) {
+        const bool drawn =
+            inside ? feature.set_geometry(g)
+                   : feature.set_geometry(clip_geometry(g, static_cast<std::int32_t>(-buffer),
+                                                        static_cast<std::int32_t>(extent + buffer)));
+        if (!drawn) {
             continue; // rolled back: nothing of it inside this tile
         }
-        feature.properties(m_impl->properties[zoom.props[f]]);
+        const std::vector<std::uint32_t>& t = m_impl->tags[zoom.props[f]];
+        for (std::size_t k = 0; k < t.size(); k += 2) {
+            std::uint32_t& key = key_map[t[k]];
+            if (key == UINT32_MAX) {
+                key = layer.key_index(m_impl->keys[t[k]]);
+            }
+            std::uint32_t& value = value_map[t[k + 1]];
+            if (value == UINT32_MAX) {
+                value = layer.value_index(m_impl->values[t[k + 1]]);
+            }
+            feature.tag(key, value);
+        }
         if (feature.commit()) {
             ++written;
         }
@@ -534,11 +597,14 @@ IndexMemory LayerIndex::memory() const {
         // (5-point sequence and polygon objects, about 300 bytes) and tree node share.
         m.index_bytes += z.tree.size() * (sizeof(core::Box) + 300);
     }
-    for (const Properties& p : m_impl->properties) {
-        m.property_bytes += sizeof(Properties) + p.capacity() * sizeof(Property);
-        for (const auto& [k, v] : p) {
-            m.property_bytes += k.capacity() + (v.is_string() ? v.as_string().capacity() : 0);
-        }
+    for (const auto& t : m_impl->tags) {
+        m.property_bytes += sizeof(t) + t.capacity() * sizeof(std::uint32_t);
+    }
+    for (const auto& k : m_impl->keys) {
+        m.property_bytes += sizeof(k) + k.capacity();
+    }
+    for (const auto& v : m_impl->values) {
+        m.property_bytes += sizeof(Value) + (v.is_string() ? v.as_string().capacity() : 0);
     }
     return m;
 }

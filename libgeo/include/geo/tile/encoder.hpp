@@ -61,10 +61,16 @@ public:
     /// The serialized Layer message (without the Tile framing).
     [[nodiscard]] std::string serialize() const;
 
+    /// Index of a key in this layer's key table, added when new. For
+    /// callers that cache indexes across features (FeatureBuilder::tag);
+    /// keys added this way stay even if no feature uses them.
+    std::uint32_t key_index(std::string_view key);
+    /// Index of a value in this layer's value table (equal type and value
+    /// share one entry), added when new.
+    std::uint32_t value_index(const Value& value);
+
 private:
     friend class FeatureBuilder;
-    std::uint32_t key_index(const std::string& key);
-    std::uint32_t value_index(const Value& value);
 
     std::string m_name;
     std::uint32_t m_extent;
@@ -74,6 +80,7 @@ private:
     std::unordered_map<std::string, std::uint32_t> m_key_index;
     std::vector<std::string> m_values; // serialized Value messages
     std::unordered_map<std::string, std::uint32_t> m_value_index;
+    TilePath m_scratch; // ring cleaning buffer shared by this layer's features
 };
 
 /// A feature being written. Nothing reaches the layer until commit(); when
@@ -90,6 +97,9 @@ public:
     /// Add a property; a key given twice keeps the last value.
     FeatureBuilder& property(std::string key, Value value);
     FeatureBuilder& properties(const Properties& props);
+    /// Add a property by indexes from LayerBuilder::key_index/value_index
+    /// (the fast path for encoders that intern once per tile).
+    FeatureBuilder& tag(std::uint32_t key_index, std::uint32_t value_index);
 
     /// Set the geometry (replaces any earlier one). Each returns false when
     /// nothing drawable is left after cleaning (repeated points removed,
@@ -111,6 +121,7 @@ private:
     LayerBuilder* m_layer;
     std::optional<std::uint64_t> m_id;
     Properties m_properties;
+    std::vector<std::uint32_t> m_tags; // from tag(), written before m_properties
     GeomType m_type = GeomType::unknown;
     std::vector<std::uint32_t> m_geometry; // command + parameter integers
     State m_state = State::open;

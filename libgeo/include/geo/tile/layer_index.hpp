@@ -100,8 +100,8 @@ public:
     [[nodiscard]] const core::Box& bounds() const noexcept;
     [[nodiscard]] std::size_t feature_count() const noexcept;
 
-    /// Add this layer's features for `tile` to the tile builder (the layer is
-    /// created only when at least one feature is written). Tiles above
+    /// Add this layer's features for `tile` to the tile builder (as a new
+    /// layer, which is not serialized when it stays empty). Tiles above
     /// max_zoom are cut from max_zoom geometry; below min_zoom nothing is
     /// written. Returns the number of features written.
     std::size_t encode(TileBuilder& builder, const TileId& tile) const;
