@@ -64,14 +64,15 @@ class Reach {
     /// merged and sorted; the frontier is cut at the exact remaining distance.
     [[nodiscard]] std::vector<EdgeInterval> reachable_parts(EdgeId e, double bound) const;
 
+    /// The sources that sit on edge e (usually none).
+    [[nodiscard]] std::span<const Source> sources_on(EdgeId e) const;
+
   private:
     const Graph* m_graph;
     double m_cutoff;
     std::vector<Source> m_sources; // sorted by edge
     std::vector<double> m_distance;
     std::vector<std::uint32_t> m_source;
-
-    [[nodiscard]] std::span<const Source> sources_on(EdgeId e) const;
 };
 
 } // namespace geo::network
