@@ -672,6 +672,18 @@ Response Router::style(Context& ctx, const std::string& name) {
             }
         }
     }
+    // Drop layers whose source-layer this scenario lacks: MapLibre reports them as errors.
+    if (out.contains("layers") && out["layers"].is_array()) {
+        json kept = json::array();
+        for (auto& layer : out["layers"]) {
+            if (layer.contains("source-layer") && layer["source-layer"].is_string() &&
+                !scenario.has_layer(layer["source-layer"].get<std::string>())) {
+                continue;
+            }
+            kept.push_back(std::move(layer));
+        }
+        out["layers"] = std::move(kept);
+    }
     out["metadata"]["tileserver:scenario"] = scenario.name;
     out["metadata"]["tileserver:synthetic"] = scenario.synthetic;
     const auto body = out.dump();

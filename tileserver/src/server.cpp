@@ -76,6 +76,9 @@ private:
         if (ec == http::error::header_limit) {
             return reply_error(http::status::request_header_fields_too_large, "request header too large");
         }
+        if (ec == http::error::body_limit) { // Content-Length over the limit, seen with the head
+            return reply_error(http::status::payload_too_large, "request body too large");
+        }
         if (ec) {
             return reply_error(http::status::bad_request, "malformed request");
         }

@@ -186,14 +186,15 @@ function switchScenario(map, name) {
   location.hash = 'scenario=' + encodeURIComponent(name);
   $('scenario').value = name;
   window.mapReady = false;
-  map.setStyle(styleUrl(name));
+  // diff:false: a diffed style update emits no style.load, and the view must fit the new scenario.
+  map.setStyle(styleUrl(name), { diff: false });
   map.once('style.load', () => {
     addBasemap(map);
     applyVisibility(map);
     applyServiceFilter(map);
     fitScenario(map);
+    map.once('idle', () => { window.mapReady = true; });
   });
-  map.once('idle', () => { window.mapReady = true; });
   buildToggles(map);
   updateStatus();
   refreshLatest();

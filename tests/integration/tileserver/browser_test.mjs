@@ -1,0 +1,82 @@
+// End to end in a real browser: headless Debian chromium driven by playwright-core loads the
+// command-centre page, waits for the map, checks that every layer rendered features
+// (map.queryRenderedFeatures) and that a POSTed incident appears without a reload.
+// The screenshot is kept at WORKDIR/browser/map.png.
+//   node browser_test.mjs PATH/TO/tileserver WORKDIR [/usr/bin/chromium]
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fs from 'node:fs';
+import { makeScenario, startServer, stopServer, tempDir } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const binary = process.argv[2];
+const work = process.argv[3] ? path.join(process.argv[3], 'browser') : tempDir('ts-browser-');
+const executablePath = process.argv[4] || '/usr/bin/chromium';
+const TOKEN = 'browser-token';
+
+async function postIncident(base, lon, lat, category) {
+  const res = await fetch(`${base}/api/incidents`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { category, synthetic: true } }),
+  });
+  assert.equal(res.status, 201);
+}
+
+test('The command-centre page renders every layer and shows a new incident live', { timeout: 100000 }, async () => {
+  fs.rmSync(work, { recursive: true, force: true });
+  const gpkg = makeScenario(work, 'testcity');
+  const server = await startServer(binary, ['--token', TOKEN, '--threads', '2', gpkg]);
+  const profile = fs.mkdtempSync(path.join(work, 'profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  const problems = [];
+  try {
+    await postIncident(server.base, 117.715, 39.015, 'road_damage');
+    await postIncident(server.base, 117.705, 39.025, 'noise');
+    const page = context.pages()[0] || await context.newPage();
+    page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+    page.on('requestfailed', (r) => problems.push('request failed: ' + r.url()));
+    await page.goto(`${server.base}/#scenario=testcity`);
+    await page.waitForFunction(() => window.mapReady === true && window.map && window.map.loaded(), null, { timeout: 30000 });
+
+    const counts = await page.evaluate(() => {
+      const out = {};
+      for (const id of ['grids-fill', 'grids-line', 'jurisdictions-line', 'service-areas-fill', 'facilities-circle',
+        'shelters-circle', 'incidents-points']) {
+        out[id] = window.map.queryRenderedFeatures({ layers: [id] }).length;
+      }
+      return out;
+    });
+    for (const [id, n] of Object.entries(counts)) assert.ok(n > 0, `${id} rendered no features: ${JSON.stringify(counts)}`);
+    const codes = await page.evaluate(() => [...new Set(window.map.queryRenderedFeatures({ layers: ['grids-fill'] }).map((f) => f.properties.code))].length);
+    const sample = await page.evaluate(() => window.map.queryRenderedFeatures({ layers: ['grids-fill'] }).slice(0, 3).map((f) => [f.id, JSON.stringify(f.properties)]));
+    await page.screenshot({ path: path.join(work, 'map.png') });
+    assert.equal(codes, 9, JSON.stringify(sample));
+    assert.match(await page.textContent('#synthetic'), /synthetic/);
+    assert.equal(await page.isVisible('#synthetic'), true);
+
+    // A new incident arrives through the API and appears without a reload.
+    await postIncident(server.base, 117.725, 39.005, 'e2e_marker');
+    await page.waitForFunction(() => window.map.queryRenderedFeatures({ layers: ['incidents-points'] })
+      .some((f) => f.properties.category === 'e2e_marker'), null, { timeout: 20000, polling: 250 });
+    await page.waitForFunction(() => window.map.loaded(), null, { timeout: 10000 });
+    await page.screenshot({ path: path.join(work, 'map.png') });
+    assert.ok(fs.statSync(path.join(work, 'map.png')).size > 10000);
+    assert.deepEqual(problems.filter((p) => !p.includes('favicon')), []);
+  } finally {
+    await context.close();
+    await stopServer(server);
+  }
+});
