@@ -36,7 +36,7 @@ void check_rings(const OGRGeometry& geometry, std::vector<std::string>& problems
             const core::XY b{ring->getX(last), ring->getY(last)};
             if (!(a == b)) {
                 problems.push_back((r == 0 ? std::string("exterior ring") : "interior ring " + std::to_string(r)) +
-                                   " starts at " + format_xy(a) + " but ends at " + format_xy(b));
+                                   " is not closed: it ends at " + format_xy(b) + ", not at its first point");
                 if (!first) {
                     first = a;
                 }
