@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <unordered_map>
 
 namespace geo::incident {
 
@@ -80,6 +82,82 @@ std::vector<GiStar> getis_ord_gi_star(std::span<const double> values,
         out[i] = g;
     }
     return out;
+}
+
+} // namespace geo::incident
+
+namespace geo::incident {
+
+std::vector<GridHotspot> grid_hotspots(const std::vector<Grid>& grids, IncidentStore& store,
+                                       const IncidentFilter& filter, double tolerance) {
+    std::unordered_map<std::string, std::size_t> index;
+    std::vector<core::Geometry> polygons;
+    polygons.reserve(grids.size());
+    for (std::size_t i = 0; i < grids.size(); ++i) {
+        if (!index.emplace(grids[i].code, i).second) {
+            throw InputError("grid code '" + grids[i].code + "' appears twice", ErrorContext{{}, "grids", {}});
+        }
+        polygons.push_back(grids[i].geometry);
+    }
+    std::vector<GridHotspot> out(grids.size());
+    store.for_each(filter, [&](const Incident& in) {
+        if (in.grid_code) {
+            if (const auto it = index.find(*in.grid_code); it != index.end()) {
+                ++out[it->second].count;
+            }
+        }
+    });
+    std::vector<double> values;
+    values.reserve(out.size());
+    for (const auto& h : out) {
+        values.push_back(static_cast<double>(h.count));
+    }
+    const auto gi = getis_ord_gi_star(values, queen_contiguity(polygons, tolerance));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i].gi = gi[i];
+    }
+    return out;
+}
+
+namespace {
+const char* class_of(int bin) {
+    switch (bin) {
+    case 3: return "hot spot 99%";
+    case 2: return "hot spot 95%";
+    case 1: return "hot spot 90%";
+    case -1: return "cold spot 90%";
+    case -2: return "cold spot 95%";
+    case -3: return "cold spot 99%";
+    default: return "not significant";
+    }
+}
+} // namespace
+
+io::Layer hotspot_layer(const std::vector<Grid>& grids, const std::vector<GridHotspot>& hotspots) {
+    if (grids.size() != hotspots.size()) {
+        throw InputError("hotspot_layer: grids and results differ in size");
+    }
+    io::Layer layer;
+    layer.name = "hotspots";
+    layer.crs = crs::Crs::wgs84();
+    layer.fields = {{"code", io::FieldType::string},     {"parent_code", io::FieldType::string},
+                    {"incidents", io::FieldType::int64}, {"gi_z", io::FieldType::real},
+                    {"gi_p", io::FieldType::real},       {"gi_bin", io::FieldType::int64},
+                    {"class", io::FieldType::string}};
+    layer.features.reserve(grids.size());
+    for (std::size_t i = 0; i < grids.size(); ++i) {
+        io::Feature f;
+        f.geometry = grids[i].geometry;
+        f.attributes = {grids[i].code,
+                        grids[i].parent_code,
+                        static_cast<std::int64_t>(hotspots[i].count),
+                        hotspots[i].gi.z,
+                        hotspots[i].gi.p,
+                        static_cast<std::int64_t>(hotspots[i].gi.bin),
+                        std::string(class_of(hotspots[i].gi.bin))};
+        layer.features.push_back(std::move(f));
+    }
+    return layer;
 }
 
 } // namespace geo::incident

@@ -18,6 +18,9 @@
 // p_i = erfc(|z_i| / √2).
 
 #include "geo/core/geometry.hpp"
+#include "geo/incident/assigner.hpp"
+#include "geo/incident/store.hpp"
+#include "geo/io/feature.hpp"
 
 #include <cstddef>
 #include <span>
@@ -44,5 +47,21 @@ struct GiStar {
 /// size or n < 2. When all values are equal (s = 0) every z is 0 and p is 1.
 [[nodiscard]] std::vector<GiStar> getis_ord_gi_star(std::span<const double> values,
                                                     const std::vector<std::vector<std::size_t>>& neighbours);
+
+struct GridHotspot {
+    std::size_t count = 0; ///< incidents in the grid
+    GiStar gi;
+};
+
+/// Gi* of incident counts per grid (grids as given, e.g. from load_grids;
+/// result[i] belongs to grids[i]). Incidents are matched by grid_code;
+/// those outside every grid are not counted.
+[[nodiscard]] std::vector<GridHotspot> grid_hotspots(const std::vector<Grid>& grids, IncidentStore& store,
+                                                     const IncidentFilter& filter = {}, double tolerance = 0.0);
+
+/// The grids with their counts and Gi* as a layer "hotspots" (fields code,
+/// parent_code, incidents, gi_z, gi_p, gi_bin, class) in WGS 84, for
+/// io::write_layer. `class` is "hot spot 99%", ..., "not significant".
+[[nodiscard]] io::Layer hotspot_layer(const std::vector<Grid>& grids, const std::vector<GridHotspot>& hotspots);
 
 } // namespace geo::incident

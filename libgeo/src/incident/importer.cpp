@@ -1,0 +1,264 @@
+#include "geo/incident/importer.hpp"
+
+#include "geo/crs/transformer.hpp"
+#include "geo/io/writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace geo::incident {
+
+const char* to_string(RowProblem problem) noexcept {
+    switch (problem) {
+    case RowProblem::bad_geometry: return "bad geometry";
+    case RowProblem::bad_time: return "unparseable time";
+    case RowProblem::outside_grids: return "outside all grids";
+    }
+    return "unknown";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// The first of `candidates` that the layer has; nullopt when none.
+std::optional<std::size_t> first_field(const io::Layer& layer, std::initializer_list<const char*> candidates) {
+    for (const char* name : candidates) {
+        if (auto i = layer.find_field(name)) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+// A user-named field must exist (the error lists the fields); an unnamed one
+// falls back to the defaults.
+std::optional<std::size_t> pick_field(const io::Layer& layer, const std::string& given,
+                                      std::initializer_list<const char*> defaults) {
+    if (!given.empty()) {
+        return layer.field_index(given);
+    }
+    return first_field(layer, defaults);
+}
+
+bool truthy(const io::Value& v) {
+    if (const auto i = io::to_int64(v)) {
+        return *i != 0;
+    }
+    const std::string s = io::to_string(v);
+    return s == "true" || s == "yes" || s == "t" || s == "y";
+}
+
+std::optional<core::XY> point_of(const core::Geometry& g, std::string& why) {
+    if (g.is_null()) {
+        why = "no geometry";
+        return std::nullopt;
+    }
+    if (g.is_empty()) {
+        why = "empty geometry";
+        return std::nullopt;
+    }
+    const auto type = g.type();
+    if (type != core::GeometryType::point && type != core::GeometryType::multi_point) {
+        why = std::string("not a point (") + core::to_string(type) + ")";
+        return std::nullopt;
+    }
+    const auto pts = g.points();
+    if (pts.size() != 1) {
+        why = "multi-point with " + std::to_string(pts.size()) + " points";
+        return std::nullopt;
+    }
+    return pts.front();
+}
+
+} // namespace
+
+std::vector<Grid> load_grids(const GridSource& source) {
+    io::ReadOptions read;
+    read.crs_override = source.crs_override;
+    read.layer = source.layer;
+    if (read.layer.empty()) {
+        const auto layers = io::list_layers(source.path);
+        const bool has_grids =
+            std::any_of(layers.begin(), layers.end(), [](const io::LayerInfo& l) { return l.name == "grids"; });
+        if (has_grids) {
+            read.layer = "grids";
+        }
+    }
+    io::Layer layer = io::read_layer(source.path, read);
+    const auto code = pick_field(layer, source.code_field, {"code", "grid_code"});
+    if (!code) {
+        throw InputError("grid layer has no code field", ErrorContext{source.path, layer.name, {}},
+                         "name it with --grid-code-field (fields: code or grid_code are found automatically)");
+    }
+    const auto parent =
+        pick_field(layer, source.parent_field, {"parent_code", "jurisdiction_code", "community_code", "parent"});
+    io::transform_layer(layer, crs::Crs::wgs84());
+    std::vector<Grid> grids;
+    grids.reserve(layer.features.size());
+    for (auto& f : layer.features) {
+        Grid g;
+        g.code = io::to_string(f.attributes[*code]);
+        if (parent) {
+            g.parent_code = io::to_string(f.attributes[*parent]);
+        }
+        if (f.geometry.is_null()) {
+            throw InputError("grid '" + g.code + "' has no geometry", ErrorContext{source.path, layer.name, f.id});
+        }
+        g.geometry = std::move(f.geometry);
+        grids.push_back(std::move(g));
+    }
+    if (grids.empty()) {
+        throw InputError("the grid layer is empty", ErrorContext{source.path, layer.name, {}});
+    }
+    return grids;
+}
+
+ImportReport import_layer(const io::Layer& layer, const std::string& file_label, const GridAssigner& grids,
+                          IncidentStore& store, const ImportOptions& options) {
+    ImportReport report;
+    report.file = file_label;
+    report.layer = layer.name;
+    report.rows = layer.features.size();
+
+    const auto category = pick_field(layer, options.category_field, {"category"});
+    const auto time = pick_field(layer, options.time_field, {"reported_at"});
+    const auto id = pick_field(layer, options.id_field, {});
+    const auto description = pick_field(layer, options.description_field, {"description"});
+    const auto synthetic = first_field(layer, {"synthetic"});
+    if (!category) {
+        report.notes.push_back("no category field: every incident is 'unspecified' (use --category-field)");
+    }
+    const TimePoint now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (!time) {
+        report.notes.push_back("no time field: reported_at is the import time " + format_time(now) +
+                               " (use --time-field)");
+    }
+    const std::string prefix = std::filesystem::path(file_label).filename().string() + ":" + layer.name + ":";
+    const std::string source =
+        options.source.empty() ? std::filesystem::path(file_label).filename().string() : options.source;
+    const crs::Transformer to_wgs84(layer.crs, crs::Crs::wgs84());
+    const bool identity = to_wgs84.is_identity();
+
+    auto issue = [&](const io::Feature& f, std::string ext, RowProblem p, std::string detail, bool kept) {
+        if (report.issues.size() < options.max_issue_details) {
+            report.issues.push_back({f.id, std::move(ext), p, std::move(detail), kept});
+        }
+    };
+
+    std::vector<NewIncident> batch;
+    batch.reserve(std::min(options.batch_size, layer.features.size()));
+    auto flush = [&]() {
+        const auto t0 = Clock::now();
+        for (const auto& r : store.add_batch(batch)) {
+            (r.created ? report.added : report.already_present) += 1;
+        }
+        report.store_seconds += seconds_since(t0);
+        batch.clear();
+    };
+
+    const auto& grid_list = grids.grids();
+    auto t_assign = Clock::now();
+    std::size_t done = 0;
+    for (const auto& f : layer.features) {
+        ++done;
+        NewIncident in;
+        if (id) {
+            in.external_id = io::to_string(f.attributes[*id]);
+        }
+        if (in.external_id.empty()) {
+            in.external_id = prefix + std::to_string(f.id);
+        }
+        std::string why;
+        auto p = point_of(f.geometry, why);
+        if (p && !identity) {
+            try {
+                p = to_wgs84.transform(*p);
+            } catch (const CrsError& e) {
+                why = std::string("cannot transform to WGS 84: ") + e.what();
+                p.reset();
+            }
+        }
+        if (p && (!std::isfinite(p->x) || !std::isfinite(p->y) || std::abs(p->x) > 180 || std::abs(p->y) > 90)) {
+            why = "coordinates outside WGS 84 range";
+            p.reset();
+        }
+        if (!p) {
+            ++report.bad_geometry;
+            issue(f, in.external_id, RowProblem::bad_geometry, why, false);
+            continue;
+        }
+        in.location = *p;
+        if (time) {
+            const std::string text = io::to_string(f.attributes[*time]);
+            const auto t = options.time_format.empty()
+                               ? parse_time(text, options.utc_offset_minutes)
+                               : parse_time_with_format(text, options.time_format, options.utc_offset_minutes);
+            if (!t) {
+                ++report.bad_time;
+                issue(f, in.external_id, RowProblem::bad_time,
+                      "'" + text + "'" + (options.time_format.empty() ? "" : " does not match " + options.time_format),
+                      false);
+                continue;
+            }
+            in.reported_at = *t;
+        } else {
+            in.reported_at = now;
+        }
+        in.category = category ? io::to_string(f.attributes[*category]) : std::string();
+        if (in.category.empty()) {
+            in.category = "unspecified";
+        }
+        if (description) {
+            in.description = io::to_string(f.attributes[*description]);
+        }
+        in.synthetic = options.synthetic || (synthetic && truthy(f.attributes[*synthetic]));
+        in.source = source;
+        const Assignment a = grids.assign(in.location);
+        if (a.grid) {
+            const Grid& g = grid_list[*a.grid];
+            in.grid_code = g.code;
+            if (!g.parent_code.empty()) {
+                in.jurisdiction_code = g.parent_code;
+            }
+        } else {
+            in.outside = true;
+            ++report.outside;
+            char where[64];
+            std::snprintf(where, sizeof where, "at %.6f, %.6f", in.location.x, in.location.y);
+            issue(f, in.external_id, RowProblem::outside_grids, where, true);
+        }
+        batch.push_back(std::move(in));
+        if (batch.size() >= options.batch_size) {
+            report.assign_seconds += seconds_since(t_assign);
+            flush();
+            core::report(options.progress, static_cast<double>(done) / static_cast<double>(report.rows), "importing");
+            t_assign = Clock::now();
+        }
+    }
+    report.assign_seconds += seconds_since(t_assign);
+    if (!batch.empty()) {
+        flush();
+    }
+    core::report(options.progress, 1.0, "importing");
+    return report;
+}
+
+ImportReport import_file(const std::string& path, const GridAssigner& grids, IncidentStore& store,
+                         const ImportOptions& options) {
+    const auto t0 = Clock::now();
+    const io::Layer layer = io::read_layer(path, options.read);
+    const double read_seconds = seconds_since(t0);
+    ImportReport report = import_layer(layer, path, grids, store, options);
+    report.read_seconds = read_seconds;
+    return report;
+}
+
+} // namespace geo::incident
