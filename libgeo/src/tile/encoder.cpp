@@ -36,8 +36,8 @@ constexpr std::uint32_t close_path = 7;
 // A command count is 29 bits wide.
 constexpr std::size_t max_command_count = (std::size_t{1} << 29U) - 1;
 
-std::string serialize_value(const Value& v) {
-    std::string out;
+void serialize_value(const Value& v, std::string& out) {
+    out.clear();
     protozero::pbf_writer w{out};
     const auto field = static_cast<protozero::pbf_tag_type>(v.type());
     switch (v.type()) {
@@ -49,7 +49,6 @@ std::string serialize_value(const Value& v) {
     case ValueType::sint64: w.add_sint64(field, v.as_int()); break;
     case ValueType::boolean: w.add_bool(field, v.as_bool()); break;
     }
-    return out;
 }
 
 // Writes command and parameter integers, tracking the cursor across parts.
@@ -123,40 +122,84 @@ std::uint32_t LayerBuilder::key_index(std::string_view key) {
 
 std::uint32_t LayerBuilder::value_index(const Value& value) {
     // Values are de-duplicated by their encoded bytes: equal type and value.
-    std::string bytes = serialize_value(value);
-    auto [it, inserted] = m_value_index.try_emplace(bytes, static_cast<std::uint32_t>(m_values.size()));
-    if (inserted) {
-        m_values.push_back(std::move(bytes));
+    serialize_value(value, m_value_scratch);
+    if (auto it = m_value_index.find(m_value_scratch); it != m_value_index.end()) {
+        return it->second;
     }
+    auto it = m_value_index.emplace(m_value_scratch, static_cast<std::uint32_t>(m_values.size())).first;
+    m_values.push_back(&it->first);
     return it->second;
 }
 
 std::string LayerBuilder::serialize() const {
-    std::string out;
-    out.reserve(m_features.size() + 64);
-    protozero::pbf_writer w{out};
-    w.add_uint32(layer_field::version, 2);
-    w.add_string(layer_field::name, m_name);
-    w.add_uint32(layer_field::extent, m_extent);
-    out.append(m_features); // already framed as field 2 messages
+    std::string head;
+    protozero::pbf_writer h{head};
+    h.add_uint32(layer_field::version, 2);
+    h.add_string(layer_field::name, m_name);
+    h.add_uint32(layer_field::extent, m_extent);
+    std::string tail;
+    protozero::pbf_writer t{tail};
     for (const std::string& k : m_keys) {
-        w.add_string(layer_field::keys, k);
+        t.add_string(layer_field::keys, k);
     }
-    for (const std::string& v : m_values) {
-        w.add_message(layer_field::values, v);
+    for (const std::string* v : m_values) {
+        t.add_message(layer_field::values, *v);
     }
+    std::string out;
+    out.reserve(head.size() + m_features.size() + tail.size());
+    out.append(head).append(m_features).append(tail); // features are already framed as field 2
     return out;
+}
+
+void LayerBuilder::append_to_tile(std::string& out) const {
+    // The layer's length is known before writing, so the framing is written
+    // by hand and the feature bytes are copied once.
+    std::string head;
+    protozero::pbf_writer h{head};
+    h.add_uint32(layer_field::version, 2);
+    h.add_string(layer_field::name, m_name);
+    h.add_uint32(layer_field::extent, m_extent);
+    std::string tail;
+    protozero::pbf_writer t{tail};
+    for (const std::string& k : m_keys) {
+        t.add_string(layer_field::keys, k);
+    }
+    for (const std::string* v : m_values) {
+        t.add_message(layer_field::values, *v);
+    }
+    const std::size_t length = head.size() + m_features.size() + tail.size();
+    protozero::add_varint_to_buffer(&out, (std::uint64_t{tile_field::layers} << 3U) | 2U); // length-delimited
+    protozero::add_varint_to_buffer(&out, length);
+    out.append(head).append(m_features).append(tail);
 }
 
 // --- FeatureBuilder -----------------------------------------------------------
 
-FeatureBuilder::FeatureBuilder(LayerBuilder& layer, std::optional<std::uint64_t> id) : m_layer(&layer), m_id(id) {}
+FeatureBuilder::FeatureBuilder(LayerBuilder& layer, std::optional<std::uint64_t> id) : m_layer(&layer), m_id(id) {
+    m_geometry.swap(layer.m_geometry_pool);
+    m_geometry.clear();
+    m_tags.swap(layer.m_tags_pool);
+    m_tags.clear();
+}
+
+FeatureBuilder::~FeatureBuilder() {
+    if (m_layer != nullptr) {
+        // Give the buffers back to the layer for the next feature.
+        if (m_geometry.capacity() > m_layer->m_geometry_pool.capacity()) {
+            m_layer->m_geometry_pool.swap(m_geometry);
+        }
+        if (m_tags.capacity() > m_layer->m_tags_pool.capacity()) {
+            m_layer->m_tags_pool.swap(m_tags);
+        }
+    }
+}
 
 FeatureBuilder::FeatureBuilder(FeatureBuilder&& other) noexcept
     : m_layer(other.m_layer), m_id(other.m_id), m_properties(std::move(other.m_properties)),
       m_tags(std::move(other.m_tags)), m_type(other.m_type),
       m_geometry(std::move(other.m_geometry)), m_state(other.m_state) {
     other.m_state = State::rolled_back;
+    other.m_layer = nullptr;
 }
 
 FeatureBuilder& FeatureBuilder::property(std::string key, Value value) {
@@ -200,6 +243,9 @@ bool FeatureBuilder::set_points(std::span<const TilePoint> points) {
 }
 
 bool FeatureBuilder::set_lines(std::span<const TilePath> lines) {
+    if (m_layer == nullptr) {
+        throw InputError("tile feature builder used after it was moved from");
+    }
     m_geometry.clear();
     m_type = GeomType::linestring;
     GeometryWriter w{m_geometry};
@@ -220,6 +266,9 @@ bool FeatureBuilder::set_lines(std::span<const TilePath> lines) {
 }
 
 bool FeatureBuilder::set_polygons(std::span<const TilePolygon> polygons) {
+    if (m_layer == nullptr) {
+        throw InputError("tile feature builder used after it was moved from");
+    }
     m_geometry.clear();
     m_type = GeomType::polygon;
     GeometryWriter w{m_geometry};
@@ -339,10 +388,14 @@ std::size_t TileBuilder::feature_count() const noexcept {
 
 std::string TileBuilder::serialize() const {
     std::string out;
-    protozero::pbf_writer w{out};
+    std::size_t size = 0;
+    for (const auto& l : m_layers) {
+        size += l->m_features.size() + 64;
+    }
+    out.reserve(size);
     for (const auto& l : m_layers) {
         if (l->feature_count() > 0) {
-            w.add_message(tile_field::layers, l->serialize());
+            l->append_to_tile(out);
         }
     }
     return out;

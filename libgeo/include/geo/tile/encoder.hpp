@@ -60,6 +60,8 @@ public:
 
     /// The serialized Layer message (without the Tile framing).
     [[nodiscard]] std::string serialize() const;
+    /// Append the layer to a Tile message in `out` (field 3, framed).
+    void append_to_tile(std::string& out) const;
 
     /// Index of a key in this layer's key table, added when new. For
     /// callers that cache indexes across features (FeatureBuilder::tag);
@@ -71,6 +73,7 @@ public:
 
 private:
     friend class FeatureBuilder;
+    friend class TileBuilder;
 
     std::string m_name;
     std::uint32_t m_extent;
@@ -78,9 +81,16 @@ private:
     std::size_t m_feature_count = 0;
     std::vector<std::string> m_keys;
     std::unordered_map<std::string, std::uint32_t> m_key_index;
-    std::vector<std::string> m_values; // serialized Value messages
+    // Serialized Value messages, each stored once as a key of m_value_index
+    // (node-based: the pointers in m_values stay valid as it grows).
     std::unordered_map<std::string, std::uint32_t> m_value_index;
+    std::vector<const std::string*> m_values;
+    std::string m_value_scratch;
     TilePath m_scratch; // ring cleaning buffer shared by this layer's features
+    // Buffers a FeatureBuilder borrows and gives back, so that encoding a
+    // feature allocates nothing once they have grown.
+    std::vector<std::uint32_t> m_geometry_pool;
+    std::vector<std::uint32_t> m_tags_pool;
 };
 
 /// A feature being written. Nothing reaches the layer until commit(); when
@@ -88,7 +98,7 @@ private:
 class FeatureBuilder {
 public:
     FeatureBuilder(LayerBuilder& layer, std::optional<std::uint64_t> id);
-    ~FeatureBuilder() = default; // uncommitted content is simply discarded
+    ~FeatureBuilder(); // uncommitted content is discarded
     FeatureBuilder(const FeatureBuilder&) = delete;
     FeatureBuilder& operator=(const FeatureBuilder&) = delete;
     FeatureBuilder(FeatureBuilder&& other) noexcept; ///< the moved-from builder is rolled back
