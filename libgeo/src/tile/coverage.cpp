@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <unordered_map>
 
 namespace geo::tile::detail {
@@ -55,6 +56,109 @@ struct EdgeKeyHash {
     }
 };
 
+// Noding: a vertex of one ring lying inside a segment of another (a
+// T-junction, e.g. two small grids along one side of a large one) is
+// inserted into that segment, so that both sides see the same vertices and
+// the junction becomes a node. Candidates come from a uniform grid hash.
+template <typename Ring>
+void node_t_junctions(const std::vector<core::XY>& vertices, std::vector<Ring>& rings) {
+    double total = 0;
+    std::size_t segments = 0;
+    for (const auto& ring : rings) {
+        for (std::size_t i = 0; i + 1 < ring.ids.size(); ++i) {
+            const core::XY& a = vertices[ring.ids[i]];
+            const core::XY& b = vertices[ring.ids[i + 1]];
+            total += std::abs(b.x - a.x) + std::abs(b.y - a.y);
+            ++segments;
+        }
+    }
+    if (segments == 0) {
+        return;
+    }
+    const double cell = std::max(total / static_cast<double>(segments), 1e-9);
+    auto cell_of = [cell](double v) { return static_cast<std::int64_t>(std::floor(v / cell)); };
+    auto cell_key = [](std::int64_t cx, std::int64_t cy) {
+        return (static_cast<std::uint64_t>(cx) << 32U) ^ static_cast<std::uint64_t>(cy & 0xFFFFFFFF);
+    };
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> grid;
+    for (std::uint32_t v = 0; v < vertices.size(); ++v) {
+        grid[cell_key(cell_of(vertices[v].x), cell_of(vertices[v].y))].push_back(v);
+    }
+    std::vector<std::pair<double, std::uint32_t>> found;
+    std::vector<std::uint64_t> cells;
+    for (auto& ring : rings) {
+        const std::size_t n = ring.ids.size();
+        if (n < 3) {
+            continue;
+        }
+        std::vector<std::uint32_t> noded;
+        noded.reserve(n);
+        bool changed = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t ia = ring.ids[i];
+            const std::uint32_t ib = ring.ids[(i + 1) % n];
+            noded.push_back(ia);
+            const core::XY a = vertices[ia];
+            const core::XY b = vertices[ib];
+            const double dx = b.x - a.x;
+            const double dy = b.y - a.y;
+            const double len2 = dx * dx + dy * dy;
+            if (len2 == 0) {
+                continue;
+            }
+            // A vertex within 1e-6 units (micrometres at street zooms) of the segment is on it.
+            const double eps = 1e-6;
+            found.clear();
+            // The cells along the segment (sampled every half cell) and their
+            // neighbours: long diagonal segments do not scan their whole box.
+            cells.clear();
+            const auto steps = static_cast<std::int64_t>(std::ceil(std::sqrt(len2) / (cell * 0.5)));
+            for (std::int64_t k = 0; k <= steps; ++k) {
+                const double t = static_cast<double>(k) / static_cast<double>(std::max<std::int64_t>(steps, 1));
+                const std::int64_t cx = cell_of(a.x + dx * t);
+                const std::int64_t cy = cell_of(a.y + dy * t);
+                for (std::int64_t ox = -1; ox <= 1; ++ox) {
+                    for (std::int64_t oy = -1; oy <= 1; ++oy) {
+                        cells.push_back(cell_key(cx + ox, cy + oy));
+                    }
+                }
+            }
+            std::sort(cells.begin(), cells.end());
+            cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+            for (std::uint64_t key : cells) {
+                auto it = grid.find(key);
+                if (it == grid.end()) {
+                    continue;
+                }
+                for (std::uint32_t v : it->second) {
+                    if (v == ia || v == ib) {
+                        continue;
+                    }
+                    const core::XY p = vertices[v];
+                    const double t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2;
+                    if (t <= 0 || t >= 1) {
+                        continue;
+                    }
+                    const double cross = (p.x - a.x) * dy - (p.y - a.y) * dx;
+                    if (cross * cross <= eps * eps * len2) {
+                        found.emplace_back(t, v);
+                    }
+                }
+            }
+            if (!found.empty()) {
+                std::sort(found.begin(), found.end());
+                for (const auto& [t, v] : found) {
+                    noded.push_back(v);
+                }
+                changed = true;
+            }
+        }
+        if (changed) {
+            ring.ids = std::move(noded);
+        }
+    }
+}
+
 } // namespace
 
 CoverageTopology build_coverage(const std::vector<std::vector<std::vector<core::Path>>>& polygons) {
@@ -86,6 +190,8 @@ CoverageTopology build_coverage(const std::vector<std::vector<std::vector<core::
             }
         }
     }
+
+    node_t_junctions(vertices, rings);
 
     // 2. Segments: who owns them, and each vertex's degree.
     std::unordered_map<std::uint64_t, Owners> segments;

@@ -124,12 +124,12 @@ SegmentStats check_shared_boundaries(const DecodedLayer& layer, std::int32_t lo,
     return stats;
 }
 
-SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms) {
-    auto features = synthetic_grid(8, 10, 0.01, 42);
+SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms,
+                         std::vector<SourceFeature> features) {
     LayerOptions options;
     options.name = "grids";
     options.kind = kind;
-    options.max_zoom = 14;
+    options.max_zoom = 16;
     const LayerIndex index(options, std::move(features));
     const geo::core::Box bounds = index.bounds();
     SegmentStats total;
@@ -165,7 +165,7 @@ SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms
 } // namespace
 
 TEST(TileCoverage, NeighboursShareTheirBoundaryVertexForVertexAtEveryZoom) {
-    const SegmentStats stats = check_layer(LayerKind::coverage, {9, 10, 11, 12, 13, 14});
+    const SegmentStats stats = check_layer(LayerKind::coverage, {9, 10, 11, 12, 13, 14}, synthetic_grid(8, 10, 0.01, 42));
     EXPECT_GT(stats.shared, 1000U);
     EXPECT_EQ(stats.unmatched, 0U);
 }
@@ -173,8 +173,53 @@ TEST(TileCoverage, NeighboursShareTheirBoundaryVertexForVertexAtEveryZoom) {
 TEST(TileCoverage, SimplifyingEachPolygonAloneLeavesSlivers) {
     // The control for the test above: without the shared edges, the same
     // check finds boundaries that do not match.
-    const SegmentStats stats = check_layer(LayerKind::automatic, {10, 11, 12});
+    const SegmentStats stats = check_layer(LayerKind::automatic, {10, 11, 12}, synthetic_grid(8, 10, 0.01, 42));
     EXPECT_GT(stats.unmatched, 0U);
+}
+
+TEST(TileCoverage, TJunctionsAreNodedSoSmallNeighboursMatchALargeOne) {
+    // Cell A spans the height of B and C; B and C meet at J, a point inside
+    // one of A's boundary segments that A itself does not have. The shared
+    // boundary wiggles, so simplification drops vertices along it.
+    const double u = 600; // metres per lattice unit
+    const XY o = lonlat_to_mercator({117.7, 39.0});
+    auto at = [&](double x, double y) { return XY{o.x + x * u, o.y + y * u}; };
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> wiggle(-0.06, 0.06);
+    Path w{at(2, 0)};
+    for (int k = 1; k < 12; ++k) {
+        w.push_back(at(2 + wiggle(rng), 2.0 * k / 12));
+    }
+    w.push_back(at(2, 2));
+    const XY j{(w[5].x + w[6].x) / 2, (w[5].y + w[6].y) / 2};
+    Path a{at(0, 0)};
+    for (auto it = w.begin(); it != w.end(); ++it) {
+        a.push_back(*it);
+    }
+    a.push_back(at(0, 2));
+    a.push_back(at(0, 0));
+    Path b{w.begin(), w.begin() + 6};
+    b.push_back(j);
+    b.push_back(at(3, 1));
+    b.push_back(at(3, 0));
+    b.push_back(w.front());
+    Path c{j};
+    c.insert(c.end(), w.begin() + 6, w.end());
+    c.push_back(at(3, 2));
+    c.push_back(at(3, 1));
+    c.push_back(j);
+    std::vector<SourceFeature> features;
+    for (const Path* ring : {&a, &b, &c}) {
+        SourceFeature f;
+        f.id = features.size();
+        f.geometry = Geometry::polygon({*ring});
+        f.properties = {{"code", "synthetic-" + std::to_string(f.id)}};
+        features.push_back(std::move(f));
+    }
+    ASSERT_TRUE(Geometry::union_all({features[0].geometry, features[1].geometry, features[2].geometry}).is_valid());
+    const SegmentStats stats = check_layer(LayerKind::coverage, {11, 12, 13, 14, 15, 16}, std::move(features));
+    EXPECT_GT(stats.shared, 20U);
+    EXPECT_EQ(stats.unmatched, 0U);
 }
 
 TEST(TileCoverage, FeatureIdsAreStableAcrossZoomsAndTiles) {
