@@ -12,8 +12,8 @@ Evidence method (numbers are recorded in data/tianjin/README.md):
     differences between the two sources cancel; a datum-like systematic shift remains.
   * Compare with the GCJ-02 shift predicted at that place by the published GCJ-02 formula
     (implemented below independently of the library, so the check does not test itself), and
-    report median distances for three hypotheses: as published (WGS84), after GCJ-02 -> WGS84,
-    and after the best-fit shift.
+    report median distances for the hypotheses: as published (WGS84), after GCJ-02 -> WGS84,
+    after BD-09 -> WGS84 (Baidu's further shift), and after the best-fit shift.
 
 Run from the repository root (needs Debian python3-shapely, python3-numpy, gdal-bin, node, and
 the libmagics++-data package for Natural Earth):
@@ -77,6 +77,23 @@ def gcj02_to_wgs84(lon, lat, tolerance=1e-10):
     return wlon, wlat
 
 
+# BD-09 (Baidu) is a second obfuscation on top of GCJ-02; checked as a competing hypothesis.
+BD_FACTOR = math.pi * 3000.0 / 180.0
+
+
+def bd09_to_gcj02(lon, lat):
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.hypot(x, y) - 0.00002 * math.sin(y * BD_FACTOR)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * BD_FACTOR)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def gcj02_to_bd09(lon, lat):
+    z = math.hypot(lon, lat) + 0.00002 * math.sin(lat * BD_FACTOR)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * BD_FACTOR)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+
 # --- geometry helpers ------------------------------------------------------------------------
 
 def metres_per_degree(lat):
@@ -120,15 +137,36 @@ def outline_vertices(geojson_path, max_step_deg=0.005):
     return np.array(points, dtype=float), province
 
 
-def distances_m(points, segments, kx, ky):
-    """Distance (metres) from each point to the nearest segment, in a local equirectangular frame."""
-    px, py = points[:, 0:1] * kx, points[:, 1:2] * ky
-    ax, ay = segments[:, 0] * kx, segments[:, 1] * ky
-    bx, by = segments[:, 2] * kx, segments[:, 3] * ky
-    dx, dy = bx - ax, by - ay
-    length2 = np.maximum(dx * dx + dy * dy, 1e-12)
-    t = np.clip(((px - ax) * dx + (py - ay) * dy) / length2, 0.0, 1.0)
-    return np.sqrt((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2).min(axis=1)
+def distances_m(points, segments, kx, ky, cap_m=8000.0):
+    """Distance (metres) from each point to the nearest segment, in a local equirectangular frame.
+
+    Points are processed in blocks against the segments near each block, so memory and time stay
+    small for large provinces; distances above cap_m are reported as cap_m.
+    """
+    result = np.full(points.shape[0], cap_m)
+    seg_minx = np.minimum(segments[:, 0], segments[:, 2])
+    seg_maxx = np.maximum(segments[:, 0], segments[:, 2])
+    seg_miny = np.minimum(segments[:, 1], segments[:, 3])
+    seg_maxy = np.maximum(segments[:, 1], segments[:, 3])
+    mx, my = cap_m / kx, cap_m / ky
+    order = np.lexsort((points[:, 1], np.floor(points[:, 0] / 0.2)))  # spatially coherent blocks
+    for start in range(0, points.shape[0], 256):
+        index = order[start:start + 256]
+        block = points[index]
+        bx0, by0 = block[:, 0].min() - mx, block[:, 1].min() - my
+        bx1, by1 = block[:, 0].max() + mx, block[:, 1].max() + my
+        near = (seg_maxx >= bx0) & (seg_minx <= bx1) & (seg_maxy >= by0) & (seg_miny <= by1)
+        if not near.any():
+            continue
+        seg = segments[near]
+        px, py = block[:, 0:1] * kx, block[:, 1:2] * ky
+        ax, ay = seg[:, 0] * kx, seg[:, 1] * ky
+        dx, dy = seg[:, 2] * kx - ax, seg[:, 3] * ky - ay
+        length2 = np.maximum(dx * dx + dy * dy, 1e-12)
+        t = np.clip(((px - ax) * dx + (py - ay) * dy) / length2, 0.0, 1.0)
+        d = np.sqrt((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2).min(axis=1)
+        result[index] = np.minimum(d, cap_m)
+    return result
 
 
 def best_shift(points, segments, kx, ky):
@@ -159,9 +197,12 @@ def analyse(name, geojson_path, near_km, workdir):
     as_published = distances_m(sample, segments, kx, ky)
     converted = np.array([gcj02_to_wgs84(lon, lat) for lon, lat in sample])
     after_gcj = distances_m(converted, segments, kx, ky)
+    from_bd09 = np.array([gcj02_to_wgs84(*bd09_to_gcj02(lon, lat)) for lon, lat in sample])
+    after_bd09 = distances_m(from_bd09, segments, kx, ky)
     east, north = best_shift(sample, segments, kx, ky)
     after_fit = distances_m(sample + np.array([east / kx, north / ky]), segments, kx, ky)
     glon, glat = wgs84_to_gcj02(lon0, lat0)
+    blon, blat = gcj02_to_bd09(glon, glat)
     return {
         "province": name,
         "centroid_lon": round(lon0, 4),
@@ -176,11 +217,15 @@ def analyse(name, geojson_path, near_km, workdir):
         "echarts_offset_north_m": round(-north, 0),
         "gcj02_offset_east_m": round((glon - lon0) * kx, 0),
         "gcj02_offset_north_m": round((glat - lat0) * ky, 0),
+        "bd09_offset_east_m": round((blon - lon0) * kx, 0),
+        "bd09_offset_north_m": round((blat - lat0) * ky, 0),
         "median_distance_m_as_published": round(float(np.median(as_published)), 0),
         "median_distance_m_after_gcj02_to_wgs84": round(float(np.median(after_gcj)), 0),
+        "median_distance_m_after_bd09_to_wgs84": round(float(np.median(after_bd09)), 0),
         "median_distance_m_after_best_fit": round(float(np.median(after_fit)), 0),
         "mean_distance_m_as_published": round(float(np.mean(as_published)), 0),
         "mean_distance_m_after_gcj02_to_wgs84": round(float(np.mean(after_gcj)), 0),
+        "mean_distance_m_after_bd09_to_wgs84": round(float(np.mean(after_bd09)), 0),
     }
 
 

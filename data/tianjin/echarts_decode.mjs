@@ -9,8 +9,9 @@
 // degrees. Rings are not closed.
 //
 // Library use: import { decode_feature_collection } from './echarts_decode.mjs'
-// Command use: node data/tianjin/echarts_decode.mjs IN.json OUT.geojson   (keeps the properties,
-//              adds `code` from the feature id; used by check_gcj02_evidence.py for other provinces)
+// Command use: node data/tianjin/echarts_decode.mjs IN.json OUT.geojson   (keeps `name`, adds
+//              `code` from the feature id, drops rings that quantisation collapsed and says how
+//              many; used by check_gcj02_evidence.py for other provinces)
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,28 +60,46 @@ function orient_polygon(rings) {
   return rings.map((ring, index) => ((signed_area(ring) > 0) === (index === 0) ? ring : ring.slice().reverse()));
 }
 
-export function decode_geometry(geometry, scale, where) {
+// options.dropDegenerate: drop rings that quantisation collapsed to < 3 distinct vertices (tiny
+// islands at 1/1024 degree) instead of failing; options.dropped counts them.
+export function decode_geometry(geometry, scale, where, options = {}) {
   if (!geometry || !Array.isArray(geometry.coordinates)) throw new DecodeError(`${where}: feature has no geometry`);
   const offsets = geometry.encodeOffsets;
   if (!Array.isArray(offsets)) throw new DecodeError(`${where}: geometry has no encodeOffsets`);
+  const ring_or_null = (ring, offset, label) => {
+    try {
+      return decode_ring(ring, offset, scale, label);
+    } catch (error) {
+      if (!(error instanceof DecodeError) || !options.dropDegenerate || !/fewer than 3/.test(error.message)) throw error;
+      options.dropped = (options.dropped ?? 0) + 1;
+      return null;
+    }
+  };
   const polygon = (rings, ring_offsets, label) => {
     if (!Array.isArray(ring_offsets) || ring_offsets.length !== rings.length) {
       throw new DecodeError(`${label}: encodeOffsets do not match the rings`);
     }
-    return orient_polygon(rings.map((ring, r) => decode_ring(ring, ring_offsets[r], scale, `${label} ring ${r}`)));
+    const decoded = rings.map((ring, r) => ring_or_null(ring, ring_offsets[r], `${label} ring ${r}`));
+    if (decoded[0] === null) return null; // the exterior collapsed: the whole part goes
+    return orient_polygon(decoded.filter((ring) => ring !== null));
   };
-  if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: polygon(geometry.coordinates, offsets, where) };
+  if (geometry.type === 'Polygon') {
+    const rings = polygon(geometry.coordinates, offsets, where);
+    if (rings === null) throw new DecodeError(`${where}: polygon collapsed to nothing`);
+    return { type: 'Polygon', coordinates: rings };
+  }
   if (geometry.type === 'MultiPolygon') {
-    return {
-      type: 'MultiPolygon',
-      coordinates: geometry.coordinates.map((rings, p) => polygon(rings, offsets[p], `${where} part ${p}`)),
-    };
+    const parts = geometry.coordinates
+      .map((rings, p) => polygon(rings, offsets[p], `${where} part ${p}`))
+      .filter((part) => part !== null);
+    if (parts.length === 0) throw new DecodeError(`${where}: multipolygon collapsed to nothing`);
+    return { type: 'MultiPolygon', coordinates: parts };
   }
   throw new DecodeError(`${where}: unsupported geometry type ${geometry.type}`);
 }
 
 // Decodes a whole echarts map object; features without geometry are dropped (as echarts does).
-export function decode_feature_collection(source, where) {
+export function decode_feature_collection(source, where, options = {}) {
   if (!source || source.type !== 'FeatureCollection' || !Array.isArray(source.features)) {
     throw new DecodeError(`${where}: not a GeoJSON FeatureCollection`);
   }
@@ -92,7 +111,7 @@ export function decode_feature_collection(source, where) {
       type: 'Feature',
       id: f.id,
       properties: f.properties ?? {},
-      geometry: decode_geometry(f.geometry, scale, `${where} feature ${f.id ?? '(no id)'}`),
+      geometry: decode_geometry(f.geometry, scale, `${where} feature ${f.id ?? '(no id)'}`, options),
     }));
 }
 
@@ -103,12 +122,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(2);
   }
   try {
-    const features = decode_feature_collection(JSON.parse(readFileSync(input, 'utf8')), input).map((f) => ({
+    const options = { dropDegenerate: true, dropped: 0 };
+    const features = decode_feature_collection(JSON.parse(readFileSync(input, 'utf8')), input, options).map((f) => ({
       type: 'Feature',
       properties: { code: String(f.id ?? ''), name: f.properties.name ?? '' },
       geometry: f.geometry,
     }));
     writeFileSync(output, JSON.stringify({ type: 'FeatureCollection', features }) + '\n');
+    if (options.dropped > 0) {
+      process.stderr.write(`echarts_decode: dropped ${options.dropped} ring(s) collapsed by quantisation\n`);
+    }
   } catch (error) {
     process.stderr.write(`echarts_decode: ${error.message}\n`);
     process.exit(1);
