@@ -110,7 +110,48 @@ std::unique_ptr<Layer> load_layer(const std::string& path, const std::string& na
     return layer;
 }
 
+std::unique_ptr<geo::tile::LayerIndex> build_tile_index(const std::string& name, GeometryKind kind,
+                                                       const std::vector<geo::io::Field>& fields,
+                                                       const std::vector<LayerFeature>& features) {
+    std::vector<geo::tile::SourceFeature> source;
+    source.reserve(features.size());
+    for (const auto& f : features) {
+        geo::tile::SourceFeature sf;
+        sf.id = f.id;
+        sf.geometry = f.mercator;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const auto& v = f.attributes[i];
+            if (const auto* n = std::get_if<std::int64_t>(&v)) sf.properties.emplace_back(fields[i].name, *n);
+            else if (const auto* d = std::get_if<double>(&v)) sf.properties.emplace_back(fields[i].name, *d);
+            else if (const auto* t = std::get_if<std::string>(&v)) sf.properties.emplace_back(fields[i].name, *t);
+            else if (const auto* b = std::get_if<bool>(&v)) sf.properties.emplace_back(fields[i].name, *b);
+        }
+        source.push_back(std::move(sf));
+    }
+    geo::tile::LayerOptions options;
+    options.name = name;
+    options.kind = kind == GeometryKind::point ? geo::tile::LayerKind::points
+                   : (kind == GeometryKind::polygon && is_coverage_name(name)) ? geo::tile::LayerKind::coverage
+                                                                              : geo::tile::LayerKind::automatic;
+    if (options.kind != geo::tile::LayerKind::coverage) {
+        return std::make_unique<geo::tile::LayerIndex>(options, std::move(source));
+    }
+    try {
+        return std::make_unique<geo::tile::LayerIndex>(options, source);
+    } catch (const geo::Error& e) {
+        // Not a clean coverage (overlaps, bad rings): serve it, simplified feature by feature.
+        std::cerr << "tileserver: layer " << name << " is served without coverage simplification: " << e.message()
+                  << '\n';
+        options.kind = geo::tile::LayerKind::automatic;
+        return std::make_unique<geo::tile::LayerIndex>(options, std::move(source));
+    }
+}
+
 } // namespace
+
+bool is_coverage_name(const std::string& name) {
+    return name == "grids" || name == "jurisdictions" || name == "coverage";
+}
 
 bool is_layer_name(const std::string& name) {
     if (name.empty() || name.size() > 64) {
@@ -132,6 +173,7 @@ Layer::Layer(std::string name, std::vector<geo::io::Field> fields, std::vector<L
     if (!m_features.empty()) {
         m_index.build();
     }
+    m_tiles = build_tile_index(m_name, m_kind, m_fields, m_features);
 }
 
 std::optional<std::size_t> Layer::field_index(const std::string& name) const {

@@ -10,6 +10,7 @@
 #include "geo/core/geometry.hpp"
 #include "geo/core/strtree.hpp"
 #include "geo/io/feature.hpp"
+#include "geo/tile/layer_index.hpp"
 
 #include <cstdint>
 #include <map>
@@ -53,6 +54,8 @@ public:
     [[nodiscard]] std::vector<std::size_t> query(const geo::core::Box& box) const;
     /// Index of the feature whose `field` equals `value` (string compare), if any.
     [[nodiscard]] std::optional<std::size_t> find(const std::string& field, const std::string& value) const;
+    /// The layer prepared for every zoom by geo::tile (simplified, coverage-aware, clustered).
+    [[nodiscard]] const geo::tile::LayerIndex& tiles() const noexcept { return *m_tiles; }
 
     bool osm_derived = false; ///< show "© OpenStreetMap contributors"
     bool synthetic = false;   ///< label "synthetic" on the map
@@ -63,6 +66,7 @@ private:
     std::vector<LayerFeature> m_features;
     GeometryKind m_kind = GeometryKind::polygon;
     geo::core::Box m_bounds_lonlat;
+    std::unique_ptr<geo::tile::LayerIndex> m_tiles;
     mutable geo::core::StrTree m_index;
     mutable std::mutex m_index_mutex; // StrTree::query is not const; GEOS queries are cheap
 };
@@ -102,6 +106,10 @@ public:
 private:
     std::vector<std::unique_ptr<Scenario>> m_scenarios;
 };
+
+/// Layers whose polygons form a coverage (grids, jurisdictions, coverage): shared edges are
+/// simplified once so neighbours never show gaps or slivers.
+[[nodiscard]] bool is_coverage_name(const std::string& name);
 
 /// Layer names usable in URLs: 1-64 of [a-z0-9_].
 [[nodiscard]] bool is_layer_name(const std::string& name);

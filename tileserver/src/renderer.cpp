@@ -1,6 +1,7 @@
 #include "renderer.hpp"
 
 #include "geo/core/error.hpp"
+#include "geo/tile/decoder.hpp"
 #include "geo/tile/encoder.hpp"
 
 #include <cmath>
@@ -12,97 +13,18 @@ namespace {
 
 using geo::tile::TilePoint;
 
-struct Frame {
-    geo::core::Box bounds; // the tile square in EPSG:3857
-    double scale = 1.0;    // tile units per metre
-    [[nodiscard]] TilePoint at(const geo::core::XY& p) const {
-        return {static_cast<std::int32_t>(std::lround((p.x - bounds.min_x) * scale)),
-                static_cast<std::int32_t>(std::lround((bounds.max_y - p.y) * scale))};
-    }
-};
-
-std::optional<geo::tile::Value> to_tile_value(const geo::io::Value& v) {
-    if (const auto* i = std::get_if<std::int64_t>(&v)) {
-        return geo::tile::Value(*i);
-    }
-    if (const auto* d = std::get_if<double>(&v)) {
-        return geo::tile::Value(*d);
-    }
-    if (const auto* s = std::get_if<std::string>(&v)) {
-        return geo::tile::Value(*s);
-    }
-    if (const auto* b = std::get_if<bool>(&v)) {
-        return geo::tile::Value(*b);
-    }
-    return std::nullopt;
-}
-
-geo::tile::TileGeometry to_tile_geometry(const geo::core::Geometry& g, const Frame& frame) {
-    geo::tile::TileGeometry out;
-    for (const auto& poly : g.polygons()) {
-        geo::tile::TilePolygon tp;
-        for (const auto& ring : poly.rings) {
-            geo::tile::TilePath path;
-            path.reserve(ring.size());
-            for (const auto& p : ring) {
-                path.push_back(frame.at(p));
-            }
-            tp.rings.push_back(std::move(path));
-        }
-        out.polygons.push_back(std::move(tp));
-    }
-    if (!out.polygons.empty()) {
-        out.type = geo::tile::GeomType::polygon;
-        return out;
-    }
-    for (const auto& line : g.paths()) {
-        geo::tile::TilePath path;
-        for (const auto& p : line) {
-            path.push_back(frame.at(p));
-        }
-        out.lines.push_back(std::move(path));
-    }
-    if (!out.lines.empty()) {
-        out.type = geo::tile::GeomType::linestring;
-        return out;
-    }
-    for (const auto& p : g.points()) {
-        out.points.push_back(frame.at(p));
-    }
-    if (!out.points.empty()) {
-        out.type = geo::tile::GeomType::point;
-    }
-    return out;
-}
-
-// Clip a polygon or line to the buffered tile; a geometry GEOS refuses is repaired once.
-geo::core::Geometry clip(const LayerFeature& f, const geo::core::Box& clip_box, const geo::core::Geometry& clip_geom) {
-    const bool inside = f.box.min_x >= clip_box.min_x && f.box.max_x <= clip_box.max_x &&
-                        f.box.min_y >= clip_box.min_y && f.box.max_y <= clip_box.max_y;
-    if (inside) {
-        return f.mercator;
-    }
-    try {
-        return f.mercator.intersection(clip_geom);
-    } catch (const geo::GeometryError&) {
-        return f.mercator.make_valid().intersection(clip_geom);
-    }
-}
-
 struct PointItem {
     std::uint64_t id;
-    geo::core::XY mercator;
+    TilePoint at;
     geo::tile::Properties properties;
 };
 
-void write_points(geo::tile::LayerBuilder& layer, std::vector<PointItem>& items, const Frame& frame,
-                  const RenderOptions& options) {
+void write_points(geo::tile::LayerBuilder& layer, std::vector<PointItem>& items, const RenderOptions& options) {
     if (items.size() <= options.cluster_threshold) {
         for (auto& item : items) {
             auto f = layer.feature(item.id);
             f.properties(item.properties);
-            const TilePoint p = frame.at(item.mercator);
-            f.set_points(std::span<const TilePoint>(&p, 1));
+            f.set_points(std::span<const TilePoint>(&item.at, 1));
             f.commit();
         }
         return;
@@ -114,19 +36,18 @@ void write_points(geo::tile::LayerBuilder& layer, std::vector<PointItem>& items,
         std::uint64_t min_id = UINT64_MAX;
     };
     std::map<std::pair<std::int32_t, std::int32_t>, Cell> cells;
-    const auto cell_size = static_cast<std::int32_t>(options.cluster_cell);
+    const auto size = static_cast<std::int32_t>(options.cluster_cell);
+    auto floor_div = [size](std::int32_t v) { return v >= 0 ? v / size : -((-v + size - 1) / size); };
     for (const auto& item : items) {
-        const TilePoint p = frame.at(item.mercator);
-        auto floor_div = [cell_size](std::int32_t v) { return v >= 0 ? v / cell_size : -((-v + cell_size - 1) / cell_size); };
-        auto& c = cells[{floor_div(p.x), floor_div(p.y)}];
-        c.sx += p.x;
-        c.sy += p.y;
+        auto& c = cells[{floor_div(item.at.x), floor_div(item.at.y)}];
+        c.sx += item.at.x;
+        c.sy += item.at.y;
         ++c.n;
         c.min_id = std::min(c.min_id, item.id);
     }
     for (const auto& [key, c] : cells) {
-        // Cluster ids live above 2^48 so they never collide with feature ids.
-        auto f = layer.feature((1ULL << 48U) + c.min_id);
+        // Cluster ids live above 2^52 so they never collide with incident ids.
+        auto f = layer.feature((1ULL << 52U) + c.min_id);
         f.property("cluster", true);
         f.property("point_count", c.n);
         const TilePoint p{static_cast<std::int32_t>(std::lround(c.sx / static_cast<double>(c.n))),
@@ -136,11 +57,36 @@ void write_points(geo::tile::LayerBuilder& layer, std::vector<PointItem>& items,
     }
 }
 
-} // namespace
-
-bool is_coverage_layer(const std::string& name) {
-    return name == "grids" || name == "jurisdictions" || name == "coverage";
+/// Grids from the prepared index, each with the live incident count of its code added.
+void write_grids_with_counts(geo::tile::TileBuilder& builder, const Layer& grids, const IncidentService& incidents,
+                             const geo::tile::TileId& tile, std::uint32_t extent) {
+    geo::tile::TileBuilder prepared;
+    if (grids.tiles().encode(prepared, tile) == 0) {
+        return;
+    }
+    const auto decoded = geo::tile::decode_tile(prepared.serialize());
+    const auto* layer = decoded.find(grids.name());
+    if (layer == nullptr) {
+        return;
+    }
+    auto& out = builder.add_layer(grids.name(), extent);
+    for (const auto& f : layer->features) {
+        auto feature = f.id ? out.feature(*f.id) : out.feature();
+        std::int64_t count = 0;
+        for (const auto& [key, value] : f.properties) {
+            if (key == "code") {
+                count = incidents.count_in_grid(value.is_string() ? value.as_string() : value.to_string());
+            }
+        }
+        feature.properties(f.properties);
+        feature.property("incident_count", count);
+        if (feature.set_geometry(f.geometry)) {
+            feature.commit();
+        }
+    }
 }
+
+} // namespace
 
 double TileRenderer::buffer_metres(int z) const {
     const double size = 2 * mercator_half_world / static_cast<double>(1ULL << z);
@@ -149,16 +95,13 @@ double TileRenderer::buffer_metres(int z) const {
 
 std::string TileRenderer::render(const Scenario& scenario, const std::vector<std::string>& layers,
                                  const TileId& tile, const IncidentQuery& query) const {
-    Frame frame;
-    frame.bounds = tile_bounds(tile);
-    frame.scale = m_options.extent / frame.bounds.width();
-    const geo::core::Box clip_box = frame.bounds.buffered(buffer_metres(tile.z));
-    const geo::core::Geometry clip_geom = geo::core::Geometry::box(clip_box);
-    const double tolerance = 1.0 / frame.scale; // one tile unit in metres
+    const geo::tile::TileId tid{static_cast<std::uint32_t>(tile.z), tile.x, tile.y};
+    const geo::core::Box bounds = tile_bounds(tile);
+    const double scale = m_options.extent / bounds.width(); // tile units per metre
+    const geo::core::Box clip_box = bounds.buffered(buffer_metres(tile.z));
 
     geo::tile::TileBuilder builder;
     for (const auto& name : layers) {
-        auto& out = builder.add_layer(name, m_options.extent);
         if (name == "incidents") {
             if (!scenario.incidents) {
                 continue;
@@ -177,64 +120,23 @@ std::string TileRenderer::render(const Scenario& scenario, const std::vector<std
                 if (i.grid_code) {
                     props.emplace_back("grid_code", *i.grid_code);
                 }
-                items.push_back({static_cast<std::uint64_t>(i.id), live.mercator, std::move(props)});
+                const TilePoint at{static_cast<std::int32_t>(std::lround((live.mercator.x - bounds.min_x) * scale)),
+                                   static_cast<std::int32_t>(std::lround((bounds.max_y - live.mercator.y) * scale))};
+                items.push_back({static_cast<std::uint64_t>(i.id), at, std::move(props)});
             });
-            write_points(out, items, frame, m_options);
+            if (!items.empty()) {
+                write_points(builder.add_layer(name, m_options.extent), items, m_options);
+            }
             continue;
         }
         const Layer* layer = scenario.layer(name);
         if (layer == nullptr) {
             continue;
         }
-        const auto code_field = layer->field_index("code");
-        const bool with_counts = name == "grids" && scenario.incidents && code_field;
-        auto properties_of = [&](const LayerFeature& f) {
-            geo::tile::Properties props;
-            for (std::size_t i = 0; i < layer->fields().size(); ++i) {
-                if (auto v = to_tile_value(f.attributes[i])) {
-                    props.emplace_back(layer->fields()[i].name, std::move(*v));
-                }
-            }
-            if (with_counts) {
-                props.emplace_back("incident_count",
-                                   scenario.incidents->count_in_grid(geo::io::to_string(f.attributes[*code_field])));
-            }
-            return props;
-        };
-        const auto hits = layer->query(clip_box);
-        if (layer->kind() == GeometryKind::point) {
-            std::vector<PointItem> items;
-            for (auto index : hits) {
-                const auto& f = layer->features()[index];
-                for (const auto& p : f.mercator.points()) {
-                    if (clip_box.contains(p)) {
-                        items.push_back({f.id, p, properties_of(f)});
-                        break; // one representative point per feature
-                    }
-                }
-            }
-            write_points(out, items, frame, m_options);
-            continue;
-        }
-        const bool coverage = is_coverage_layer(name);
-        for (auto index : hits) {
-            const auto& f = layer->features()[index];
-            geo::core::Geometry g = clip(f, clip_box, clip_geom);
-            if (g.is_null() || g.is_empty()) {
-                continue;
-            }
-            if (!coverage) {
-                g = g.simplify_preserve_topology(tolerance);
-            }
-            auto geometry = to_tile_geometry(g, frame);
-            if (geometry.empty()) {
-                continue;
-            }
-            auto feature = out.feature(f.id);
-            feature.properties(properties_of(f));
-            if (feature.set_geometry(geometry)) {
-                feature.commit();
-            }
+        if (name == "grids" && scenario.incidents && layer->field_index("code")) {
+            write_grids_with_counts(builder, *layer, *scenario.incidents, tid, m_options.extent);
+        } else {
+            layer->tiles().encode(builder, tid);
         }
     }
     return builder.serialize();

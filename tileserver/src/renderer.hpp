@@ -1,11 +1,12 @@
 #pragma once
-// TileRenderer: one Mapbox Vector Tile for one or more layers of a scenario. Features come from
-// the LayerCatalog and the IncidentService; encoding is geo::tile's TileBuilder (MVT 2.1).
+// TileRenderer: one Mapbox Vector Tile for one or more layers of a scenario, encoded with
+// geo::tile (MVT 2.1).
 //
-// Per tile: polygons and lines are clipped to the tile plus a buffer; coverage layers (grids,
-// jurisdictions, coverage) are only snapped to the tile grid, never simplified one by one, so
-// neighbouring polygons keep identical shared edges (no gaps or slivers); other layers are
-// simplified to about a tile pixel. Dense points are clustered into cells with a point_count.
+// Static layers come from each layer's geo::tile::LayerIndex, prepared per zoom at start-up
+// (simplified to about a pixel; grids and jurisdictions as a coverage, so neighbours never show
+// gaps or slivers; points clustered at low zoom). The grids layer gets a live incident_count per
+// grid. Incidents are live: their points are filtered (?category, ?since, ?until) and, where
+// dense, clustered into cells with a point_count, at request time.
 
 #include "catalog.hpp"
 #include "incidents.hpp"
@@ -19,8 +20,8 @@ namespace tileserver {
 struct RenderOptions {
     std::uint32_t extent = 4096;
     std::uint32_t buffer = 64;            ///< tile units around the tile kept by the clip
-    std::size_t cluster_threshold = 400;  ///< more points than this in one tile layer → clusters
-    std::uint32_t cluster_cell = 64;      ///< cluster cell size in tile units
+    std::size_t cluster_threshold = 400;  ///< more incidents than this in one tile → clusters
+    std::uint32_t cluster_cell = 64;      ///< incident cluster cell size in tile units
 };
 
 class TileRenderer {
@@ -39,8 +40,5 @@ public:
 private:
     RenderOptions m_options;
 };
-
-/// Layers whose features are a coverage: snapped, never simplified one by one.
-[[nodiscard]] bool is_coverage_layer(const std::string& name);
 
 } // namespace tileserver
