@@ -119,6 +119,19 @@ OpenDataset open_dataset(const std::string& path, const std::string& encoding) {
         }
         open.shapefile_encoding_option = true;
     }
+    // CSV point tables (facilities, 12345 incidents) name their coordinate
+    // columns lon/lat or x/y: make those the geometry. A CSV has no CRS, so
+    // reading it needs --crs (WGS 84 or GCJ-02 is exactly what must be said).
+    // Columns stay text (no type guessing), so codes keep leading zeros.
+    if (open.driver == "CSV") {
+        open.dataset.reset();
+        const char* const options[] = {"X_POSSIBLE_NAMES=lon,lng,long,longitude,x", "Y_POSSIBLE_NAMES=lat,latitude,y",
+                                       "KEEP_GEOM_COLUMNS=YES", nullptr};
+        open.dataset.reset(GDALDataset::Open(path.c_str(), flags, nullptr, options));
+        if (!open.dataset) {
+            throw IoError("cannot open as CSV: " + errors.error(), at(path));
+        }
+    }
     if (open.dataset->GetLayerCount() == 0) {
         throw IoError("the dataset has no vector layers", at(path), kSupported);
     }

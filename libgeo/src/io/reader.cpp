@@ -173,6 +173,9 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
     layer.name = source.GetName();
     std::string problem;
     std::optional<crs::Crs> crs = detail::layer_crs(source, options.crs_override, problem);
+    if (!crs && source.GetLayerDefn()->GetGeomFieldCount() == 0) {
+        crs = crs::Crs::wgs84(); // an attribute-only table: no coordinates to misplace
+    }
     if (!crs) {
         throw CrsError(problem, detail::at(path, layer.name), kCrsHint);
     }

@@ -36,7 +36,7 @@ void check_rings(const OGRGeometry& geometry, std::vector<std::string>& problems
             const core::XY b{ring->getX(last), ring->getY(last)};
             if (!(a == b)) {
                 problems.push_back((r == 0 ? std::string("exterior ring") : "interior ring " + std::to_string(r)) +
-                                   " is not closed: it ends at " + format_xy(b) + ", not at its first point");
+                                   " is not closed: last point " + format_xy(b) + " differs from first point");
                 if (!first) {
                     first = a;
                 }

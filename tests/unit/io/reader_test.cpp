@@ -339,3 +339,27 @@ TEST(ReadFeatures, ProgressIsReportedUpToCompletion) {
     (void)read_layer(path, options);
     EXPECT_DOUBLE_EQ(last, 1.0);
 }
+
+TEST(ReadFiles, CsvLonLatColumnsBecomePointsThatNeedACrs) {
+    TempDir dir;
+    const auto path = dir.file("incidents.csv");
+    io_test::write_text(path, "id,category,lon,lat\n1,noise,117.70,39.03\n2,litter,117.21,39.12\n");
+    EXPECT_THROW((void)read_layer(path), geo::CrsError);
+    ReadOptions options;
+    options.crs_override = "gcj02";
+    const auto layer = read_layer(path, options);
+    ASSERT_EQ(layer.features.size(), 2U);
+    EXPECT_EQ(layer.features[1].geometry.points().at(0), (geo::core::XY{117.21, 39.12}));
+    EXPECT_EQ(geo::io::to_int64(layer.attribute(layer.features[0], "id")), 1);
+    EXPECT_EQ(std::get<std::string>(layer.attribute(layer.features[0], "category")), "noise");
+}
+
+TEST(ReadFiles, AttributeOnlyTableNeedsNoCrs) {
+    TempDir dir;
+    const auto path = dir.file("streets.csv");
+    io_test::write_text(path, "code,name\n012011600,Tanggu\n");
+    const auto layer = read_layer(path);
+    ASSERT_EQ(layer.features.size(), 1U);
+    EXPECT_EQ(std::get<std::string>(layer.attribute(layer.features[0], "code")), "012011600");
+    EXPECT_TRUE(layer.features[0].geometry.is_null());
+}
