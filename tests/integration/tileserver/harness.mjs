@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export function makeScenario(dir, name = 'testcity') {
+export function makeScenario(dir, name = 'testcity', origin = []) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name + '.gpkg');
-  execFileSync(process.execPath, [path.join(here, 'make_scenario.js'), file], { stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(here, 'make_scenario.js'), file, ...origin.map(String)], { stdio: 'ignore' });
   return file;
 }
 

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import path from 'node:path';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { makeScenario, startServer, stopServer, rawRequest, tileOf, tempDir } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +22,7 @@ const CENTER = [117.715, 39.015]; // inside grid 120116001001005
 const CORNER = [117.701, 39.001]; // inside grid 120116001001007, far from the centre grid
 let server;
 let base;
+let secondGpkg;
 
 function decode(buf) {
   const tile = new VectorTile(new Pbf(new Uint8Array(buf)));
@@ -49,8 +51,9 @@ async function cacheCounters() {
 before(async () => {
   fs.rmSync(work, { recursive: true, force: true });
   const gpkg = makeScenario(work);
+  secondGpkg = makeScenario(work, 'second', [7.41, 43.72]);
   server = await startServer(binary, ['--token', TOKEN, '--threads', '2', '--max-body-bytes', '8192',
-    '--max-connections', '6', '--header-timeout', '1', '--body-timeout', '1', gpkg]);
+    '--max-connections', '6', '--header-timeout', '1', '--body-timeout', '1', gpkg, `harbour=${secondGpkg}`]);
   base = server.base;
 });
 
@@ -348,6 +351,49 @@ test('Metrics expose requests by route and status, latency, cache and incident c
     'tileserver_incidents{scenario="testcity"} 5']) {
     assert.ok(text.includes(name), name);
   }
+});
+
+test('One server holds several scenarios, each under /scenarios/{name}/', async () => {
+  const list = await (await fetch(`${base}/api/scenarios`)).json();
+  assert.deepEqual(list.scenarios.map((s) => s.name), ['testcity', 'harbour']);
+  assert.ok(list.scenarios.every((s) => s.synthetic));
+  const tj = await (await fetch(`${base}/scenarios/harbour/tiles/grids.json`)).json();
+  assert.ok(Math.abs(tj.bounds[0] - 7.41) < 1e-6);
+  assert.equal(tj.tiles[0], `${base}/scenarios/harbour/tiles/grids/{z}/{x}/{y}.mvt`);
+  const res = await fetch(`${base}/scenarios/harbour/api/incidents`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(incident(7.425, 43.735, 'flooding')),
+  });
+  assert.equal(res.status, 201);
+  assert.equal((await res.json()).incidents[0].grid_code, '120116001001005');
+  const harbour = await (await fetch(`${base}/scenarios/harbour/api/stats?window=all`)).json();
+  assert.equal(harbour.total, 1);
+  const t = tileOf(7.425, 43.735, 14);
+  assert.equal((await fetch(`${base}/scenarios/harbour/tiles/incidents/${t.z}/${t.x}/${t.y}.mvt`)).status, 200);
+  assert.equal((await fetch(`${base}/tiles/incidents/${t.z}/${t.x}/${t.y}.mvt`)).status, 204, 'other scenario unaffected');
+});
+
+test('A JSON config file sets token and limits; a broken one stops the server with exit code 2', async () => {
+  const cfg = path.join(work, 'config.json');
+  fs.writeFileSync(cfg, JSON.stringify({ token: 'from-config', threads: 1, limits: { max_body_bytes: 300 } }));
+  const other = await startServer(binary, ['--config', cfg, secondGpkg]);
+  try {
+    const send = (body, token) => fetch(`${other.base}/api/incidents`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body,
+    });
+    assert.equal((await send(JSON.stringify(incident(7.415, 43.725)), 'from-config')).status, 201);
+    assert.equal((await send(JSON.stringify(incident(7.415, 43.725)), TOKEN)).status, 401);
+    assert.equal((await send(JSON.stringify(incident(7.415, 43.725, 'x', { description: 'd'.repeat(400) })), 'from-config')).status, 413);
+  } finally {
+    await stopServer(other);
+  }
+  fs.writeFileSync(cfg, '{"port": "eighty"}');
+  const bad = spawnSync(binary, ['--config', cfg, secondGpkg], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /config key 'port'/);
+  const missing = spawnSync(binary, ['--port', '0', path.join(work, 'missing.gpkg')], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /does not exist/);
 });
 
 test('Keep-alive serves several requests on one connection', async () => {
