@@ -30,7 +30,8 @@ Outputs: CSV lon,lat,population,synthetic,core (WGS84); derive.sh/./run demo tur
 Usage:   /usr/bin/python3 data/tianjin/make_synthetic_population.py --seed 20260 \
              [--points 240000] [--total 2070000] [--districts FILE] --out FILE.csv
 Deterministic: the same seed, point count and polygon give a byte-identical CSV (uses Python's
-own random.Random, whose sequence is stable across Python versions for random() and gauss()).
+own random.Random: its random() sequence is stable across Python versions, and uniform() and
+gauss() are built on it).
 """
 
 import argparse
