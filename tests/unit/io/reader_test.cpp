@@ -2,6 +2,7 @@
 
 #include "geo/core/error.hpp"
 #include "geo/io/reader.hpp"
+#include "geo/io/validate.hpp"
 
 #include <gtest/gtest.h>
 
@@ -362,4 +363,13 @@ TEST(ReadFiles, AttributeOnlyTableNeedsNoCrs) {
     ASSERT_EQ(layer.features.size(), 1U);
     EXPECT_EQ(std::get<std::string>(layer.attribute(layer.features[0], "code")), "012011600");
     EXPECT_TRUE(layer.features[0].geometry.is_null());
+}
+
+TEST(ReadFiles, TruncatedShapefileIsAnIoError) {
+    TempDir dir;
+    const auto path = io_test::make_shapefile(dir, "cities", io_test::latin1_names(), "ISO-8859-1");
+    // 100-byte header, then 28-byte point records: cut the second record short.
+    std::filesystem::resize_file(path, 100 + 28 + 10);
+    EXPECT_THROW((void)read_layer(path), geo::IoError);
+    EXPECT_THROW((void)geo::io::validate_layer(path), geo::IoError);
 }
