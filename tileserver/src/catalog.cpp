@@ -174,6 +174,11 @@ Layer::Layer(std::string name, std::vector<geo::io::Field> fields, std::vector<L
         m_index.build();
     }
     m_tiles = build_tile_index(m_name, m_kind, m_fields, m_features);
+    if (const auto code = field_index("code")) {
+        for (std::size_t k = 0; k < m_features.size(); ++k) {
+            m_by_code.emplace(geo::io::to_string(m_features[k].attributes[*code]), k);
+        }
+    }
 }
 
 std::optional<std::size_t> Layer::field_index(const std::string& name) const {
@@ -194,6 +199,10 @@ std::vector<std::size_t> Layer::query(const geo::core::Box& box) const {
 }
 
 std::optional<std::size_t> Layer::find(const std::string& field, const std::string& value) const {
+    if (field == "code" && !m_by_code.empty()) {
+        const auto it = m_by_code.find(value);
+        return it == m_by_code.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+    }
     const auto i = field_index(field);
     if (!i) {
         return std::nullopt;

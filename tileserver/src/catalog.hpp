@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tileserver {
@@ -67,6 +68,7 @@ private:
     GeometryKind m_kind = GeometryKind::polygon;
     geo::core::Box m_bounds_lonlat;
     std::unique_ptr<geo::tile::LayerIndex> m_tiles;
+    std::unordered_map<std::string, std::size_t> m_by_code; // "code" field → feature index
     mutable geo::core::StrTree m_index;
     mutable std::mutex m_index_mutex; // StrTree::query is not const; GEOS queries are cheap
 };

@@ -2,7 +2,8 @@
 // Build a small, fully synthetic scenario GeoPackage for the tileserver tests with ogr2ogr:
 // one jurisdiction (a community) split into a 3x3 block of grids, plus facilities, shelters and
 // service areas. Deterministic (no randomness): the same file every run.
-//   node make_scenario.js OUT.gpkg [lon0 lat0]
+//   node make_scenario.js OUT.gpkg [lon0 lat0 [N [STEP]]]
+// N grids per side (default 3) of STEP degrees (default 0.01); the benchmark uses N=80.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -13,7 +14,8 @@ const out = process.argv[2];
 if (!out) { console.error('usage: make_scenario.js OUT.gpkg [lon0 lat0]'); process.exit(2); }
 const lon0 = Number(process.argv[3] ?? 117.70);
 const lat0 = Number(process.argv[4] ?? 39.00);
-const step = 0.01; // degrees: grids of about 850 m x 1.1 km
+const n = Number(process.argv[5] ?? 3);
+const step = Number(process.argv[6] ?? 0.01); // degrees: 0.01 = grids of about 850 m x 1.1 km
 const community = '120116001001';
 
 function box(x0, y0, x1, y1) {
@@ -23,17 +25,18 @@ function fc(features) { return { type: 'FeatureCollection', features }; }
 
 const grids = [];
 let seq = 1;
-for (let row = 0; row < 3; row++) {          // north → south
-  for (let col = 0; col < 3; col++) {        // west → east
+const width = n * n > 999 ? String(n * n).length : 3;
+for (let row = 0; row < n; row++) {          // north → south
+  for (let col = 0; col < n; col++) {        // west → east
     const x0 = lon0 + col * step;
-    const y1 = lat0 + 3 * step - row * step;
-    grids.push({ type: 'Feature', properties: { code: community + String(seq++).padStart(3, '0'), parent_code: community,
+    const y1 = lat0 + n * step - row * step;
+    grids.push({ type: 'Feature', properties: { code: community + String(seq++).padStart(width, '0'), parent_code: community,
       households: 300 + 10 * seq, synthetic: 1 }, geometry: box(x0, y1 - step, x0 + step, y1) });
   }
 }
 const layers = {
   jurisdictions: fc([{ type: 'Feature', properties: { code: community, name: 'Test community (synthetic)', level: 'community',
-    parent: '120116001', synthetic: 1 }, geometry: box(lon0, lat0, lon0 + 3 * step, lat0 + 3 * step) }]),
+    parent: '120116001', synthetic: 1 }, geometry: box(lon0, lat0, lon0 + n * step, lat0 + n * step) }]),
   grids: fc(grids),
   facilities: fc([
     { type: 'Feature', properties: { name: 'Clinic A', category: 'clinic' }, geometry: { type: 'Point', coordinates: [lon0 + 0.005, lat0 + 0.005] } },
