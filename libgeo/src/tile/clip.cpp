@@ -16,10 +16,10 @@ struct DPoint {
 
 // One Sutherland-Hodgman pass against an axis-aligned half plane.
 // axis 0 = x, 1 = y; keep values >= bound when keep_above, else <= bound.
-std::vector<DPoint> clip_ring_pass(const std::vector<DPoint>& in, int axis, double bound, bool keep_above) {
-    std::vector<DPoint> out;
+void clip_ring_pass(const std::vector<DPoint>& in, std::vector<DPoint>& out, int axis, double bound, bool keep_above) {
+    out.clear();
     if (in.empty()) {
-        return out;
+        return;
     }
     out.reserve(in.size() + 4);
     auto coord = [axis](const DPoint& p) { return axis == 0 ? p.x : p.y; };
@@ -43,7 +43,6 @@ std::vector<DPoint> clip_ring_pass(const std::vector<DPoint>& in, int axis, doub
         prev = cur;
         prev_in = cur_in;
     }
-    return out;
 }
 
 std::int32_t round_to_int(double v) { return static_cast<std::int32_t>(std::lround(v)); }
@@ -75,15 +74,17 @@ TilePath clip_ring(const TilePath& ring, std::int32_t lo, std::int32_t hi) {
     if (b.max_x < lo || b.min_x > hi || b.max_y < lo || b.min_y > hi) {
         return {};
     }
-    std::vector<DPoint> pts;
-    pts.reserve(ring.size());
+    // Two scratch buffers per thread, reused by every ring clipped.
+    thread_local std::vector<DPoint> pts;
+    thread_local std::vector<DPoint> tmp;
+    pts.clear();
     for (const auto& p : ring) {
         pts.push_back({static_cast<double>(p.x), static_cast<double>(p.y)});
     }
-    pts = clip_ring_pass(pts, 0, lo, true);
-    pts = clip_ring_pass(pts, 0, hi, false);
-    pts = clip_ring_pass(pts, 1, lo, true);
-    pts = clip_ring_pass(pts, 1, hi, false);
+    clip_ring_pass(pts, tmp, 0, lo, true);
+    clip_ring_pass(tmp, pts, 0, hi, false);
+    clip_ring_pass(pts, tmp, 1, lo, true);
+    clip_ring_pass(tmp, pts, 1, hi, false);
     TilePath out;
     out.reserve(pts.size());
     for (const DPoint& p : pts) {

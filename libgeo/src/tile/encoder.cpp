@@ -131,6 +131,11 @@ std::uint32_t LayerBuilder::value_index(const Value& value) {
     return it->second;
 }
 
+void LayerBuilder::reserve_values(std::size_t count) {
+    m_value_index.reserve(count);
+    m_values.reserve(count);
+}
+
 std::string LayerBuilder::serialize() const {
     std::string head;
     protozero::pbf_writer h{head};

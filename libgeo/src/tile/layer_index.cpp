@@ -61,6 +61,35 @@ struct StoredZoom {
 
 std::int32_t to_int(double v) { return static_cast<std::int32_t>(std::lround(v)); }
 
+// Layer-wide key/value id -> index in the tile's layer, valid for one
+// encode() call. A generation stamp per slot avoids clearing the table for
+// every tile (it has one slot per distinct value of the layer, thousands
+// for grid codes, while a high-zoom tile uses a handful).
+class InternMap {
+public:
+    void start(std::size_t size) {
+        if (m_slots.size() < size) {
+            m_slots.resize(size, 0);
+        }
+        if (++m_generation == 0) { // wrapped: stale stamps could match again
+            std::fill(m_slots.begin(), m_slots.end(), 0);
+            m_generation = 1;
+        }
+    }
+    template <typename Add>
+    std::uint32_t get(std::uint32_t id, Add&& add) {
+        std::uint64_t& slot = m_slots[id];
+        if ((slot >> 32U) != m_generation) {
+            slot = (std::uint64_t{m_generation} << 32U) | add();
+        }
+        return static_cast<std::uint32_t>(slot & 0xFFFFFFFFU);
+    }
+
+private:
+    std::vector<std::uint64_t> m_slots;
+    std::uint32_t m_generation = 0;
+};
+
 TilePath quantise(const core::Path& path, double scale, bool ring) {
     TilePath out;
     out.reserve(path.size());
@@ -509,11 +538,19 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
     std::size_t written = 0;
     TileGeometry g;
     // Layer key/value indexes of this tile, filled as properties are first used.
-    std::vector<std::uint32_t> key_map(m_impl->keys.size(), UINT32_MAX);
-    std::vector<std::uint32_t> value_map(m_impl->values.size(), UINT32_MAX);
+    thread_local InternMap key_map;
+    thread_local InternMap value_map;
+    key_map.start(m_impl->keys.size());
+    value_map.start(m_impl->values.size());
     const double clip_lo = static_cast<double>(-buffer);
     const double clip_hi = static_cast<double>(extent + buffer);
-    for (std::size_t f : zoom.tree.query(query)) {
+    const std::vector<std::size_t> candidates = zoom.tree.query(query);
+    std::size_t tag_count = 0;
+    for (std::size_t f : candidates) {
+        tag_count += m_impl->tags[zoom.props[f]].size() / 2;
+    }
+    layer.reserve_values(std::min(tag_count, m_impl->values.size()));
+    for (std::size_t f : candidates) {
         // Reuse the buffers of the previous feature: no allocation per ring
         // once they have grown.
         g.type = zoom.types[f];
@@ -567,14 +604,10 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
         }
         const std::vector<std::uint32_t>& t = m_impl->tags[zoom.props[f]];
         for (std::size_t k = 0; k < t.size(); k += 2) {
-            std::uint32_t& key = key_map[t[k]];
-            if (key == UINT32_MAX) {
-                key = layer.key_index(m_impl->keys[t[k]]);
-            }
-            std::uint32_t& value = value_map[t[k + 1]];
-            if (value == UINT32_MAX) {
-                value = layer.value_index(m_impl->values[t[k + 1]]);
-            }
+            const std::uint32_t key =
+                key_map.get(t[k], [&] { return layer.key_index(m_impl->keys[t[k]]); });
+            const std::uint32_t value =
+                value_map.get(t[k + 1], [&] { return layer.value_index(m_impl->values[t[k + 1]]); });
             feature.tag(key, value);
         }
         if (feature.commit()) {
