@@ -1,5 +1,6 @@
 #include "geo/tile/layer_index.hpp"
 
+#include "box_index.hpp"
 #include "coverage.hpp"
 #include "simplify.hpp"
 
@@ -35,8 +36,7 @@ struct StoredZoom {
     std::vector<std::uint32_t> ring_begin{0};   // per part, into vertex_begin
     std::vector<std::uint32_t> vertex_begin{0}; // per ring, into vertices
     std::vector<TilePoint> vertices;            // world units at this zoom
-    // GEOS STRtree; queried read-only after build() (see core/strtree.hpp).
-    mutable core::StrTree tree;
+    detail::BoxIndex index; // feature boxes in world units of this zoom
 
     // --- writing during the build ---
     void add_ring(const TilePath& ring) {
@@ -49,7 +49,7 @@ struct StoredZoom {
         props.push_back(prop);
         types.push_back(type);
         part_begin.push_back(static_cast<std::uint32_t>(ring_begin.size() - 1));
-        tree.insert(box);
+        index.add(box);
     }
     [[nodiscard]] std::size_t open_parts() const { return ring_begin.size() - 1 - part_begin.back(); }
     [[nodiscard]] std::size_t open_rings() const { return vertex_begin.size() - 1 - ring_begin.back(); }
@@ -249,7 +249,7 @@ void LayerIndex::Impl::build(std::vector<SourceFeature> features) {
     default: build_shapes(shapes, ids); break;
     }
     for (auto& z : zooms) {
-        z.tree.build();
+        z.index.finish();
     }
     intern_properties();
 }
@@ -544,13 +544,15 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
     value_map.start(m_impl->values.size());
     const double clip_lo = static_cast<double>(-buffer);
     const double clip_hi = static_cast<double>(extent + buffer);
-    const std::vector<std::size_t> candidates = zoom.tree.query(query);
+    thread_local std::vector<detail::BoxIndex::Hit> candidates;
+    zoom.index.query(query, candidates);
     std::size_t tag_count = 0;
-    for (std::size_t f : candidates) {
-        tag_count += m_impl->tags[zoom.props[f]].size() / 2;
+    for (const auto& hit : candidates) {
+        tag_count += m_impl->tags[zoom.props[hit.id]].size() / 2;
     }
     layer.reserve_values(std::min(tag_count, m_impl->values.size()));
-    for (std::size_t f : candidates) {
+    for (const auto& hit : candidates) {
+        const std::size_t f = hit.id;
         // Reuse the buffers of the previous feature: no allocation per ring
         // once they have grown.
         g.type = zoom.types[f];
@@ -589,7 +591,7 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
         g.lines.resize(lines);
         g.polygons.resize(polygons);
         // Features wholly inside the tile and its buffer need no clipping.
-        const core::Box& b = zoom.tree.box(f);
+        const core::Box& b = zoom.index.box_at(hit.position);
         const bool inside = b.min_x * sd - static_cast<double>(ox) >= clip_lo &&
                             b.max_x * sd - static_cast<double>(ox) < clip_hi &&
                             b.min_y * sd - static_cast<double>(oy) >= clip_lo &&
@@ -626,9 +628,7 @@ IndexMemory LayerIndex::memory() const {
                             (z.vertex_begin.capacity() + z.ring_begin.capacity() + z.part_begin.capacity() +
                              z.props.capacity()) * sizeof(std::uint32_t) +
                             z.ids.capacity() * sizeof(std::uint64_t) + z.types.capacity() * sizeof(GeomType);
-        // Per indexed box: our copy (32 bytes) plus the GEOS rectangle
-        // (5-point sequence and polygon objects, about 300 bytes) and tree node share.
-        m.index_bytes += z.tree.size() * (sizeof(core::Box) + 300);
+        m.index_bytes += z.index.memory_bytes();
     }
     for (const auto& t : m_impl->tags) {
         m.property_bytes += sizeof(t) + t.capacity() * sizeof(std::uint32_t);

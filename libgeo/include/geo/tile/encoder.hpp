@@ -70,6 +70,8 @@ public:
     /// Index of a value in this layer's value table (equal type and value
     /// share one entry), added when new.
     std::uint32_t value_index(const Value& value);
+    /// Make room for about this many distinct values (avoids rehashing).
+    void reserve_values(std::size_t count);
 
 private:
     friend class FeatureBuilder;

@@ -25,7 +25,6 @@
 // from several threads at once.
 
 #include "geo/core/geometry.hpp"
-#include "geo/core/strtree.hpp"
 #include "geo/tile/encoder.hpp"
 #include "geo/tile/geometry.hpp"
 #include "geo/tile/mercator.hpp"
@@ -75,7 +74,7 @@ struct IndexMemory {
     std::size_t stored_vertices = 0;  ///< over all zooms
     std::size_t stored_features = 0;  ///< feature entries over all zooms
     std::size_t geometry_bytes = 0;   ///< vertex, ring and part arrays
-    std::size_t index_bytes = 0;      ///< per-zoom spatial index (boxes; GEOS tree nodes estimated)
+    std::size_t index_bytes = 0;      ///< per-zoom spatial index (packed R-tree)
     std::size_t property_bytes = 0;   ///< shared feature properties
     [[nodiscard]] double bytes_per_vertex() const noexcept {
         return stored_vertices == 0 ? 0.0
