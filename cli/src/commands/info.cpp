@@ -86,12 +86,14 @@ void run(const InfoOptions& options) {
         const auto empty = report.count(geo::io::IssueKind::empty_geometry);
         const auto missing = report.count(geo::io::IssueKind::null_geometry);
         const auto bad_text = report.count(geo::io::IssueKind::invalid_utf8);
+        // Some drivers (OSM) cannot count without reading; validation just did.
+        const std::int64_t feature_count = info.feature_count >= 0 ? info.feature_count : report.features_checked;
 
         if (options.json) {
             nlohmann::json layer;
             layer["name"] = info.name;
             layer["geometry_type"] = info.geometry_type;
-            layer["feature_count"] = info.feature_count;
+            layer["feature_count"] = feature_count;
             if (info.crs) {
                 layer["crs"] = {{"name", info.crs->name()},
                                 {"epsg", info.crs->epsg() ? nlohmann::json(*info.crs->epsg()) : nlohmann::json()},
@@ -127,7 +129,7 @@ void run(const InfoOptions& options) {
         }
 
         std::cout << "\nlayer " << info.name << "\n";
-        std::cout << "  geometry:  " << info.geometry_type << ", " << info.feature_count << " features\n";
+        std::cout << "  geometry:  " << info.geometry_type << ", " << feature_count << " features\n";
         std::cout << "  crs:       " << crs_text(info) << "\n";
         std::cout << "  extent:    "
                   << (info.extent.empty() ? std::string("empty")
@@ -136,8 +138,8 @@ void run(const InfoOptions& options) {
                   << "\n";
         std::cout << "  encoding:  " << info.encoding << "; "
                   << (bad_text == 0 ? std::string("all text is valid UTF-8")
-                                    : std::to_string(bad_text) +
-                                          " features have text that is not UTF-8: pass --encoding (e.g. GBK, LATIN1)")
+                                    : std::to_string(bad_text) + (bad_text == 1 ? " feature has" : " features have") +
+                                          " text that is not UTF-8: pass --encoding (e.g. GBK, LATIN1)")
                   << "\n";
         std::cout << "  geometry problems: " << invalid << " invalid, " << unclosed << " unclosed rings, " << empty
                   << " empty, " << missing << " missing" << (report.ok() ? "" : " (geogrid validate lists them)")
