@@ -18,6 +18,7 @@
 #include "geo/partition/partition.hpp"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,6 +39,12 @@ using namespace geo::partition;
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+double cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 double peak_rss_mib() {
@@ -154,9 +161,10 @@ Evaluation evaluate(const AtomSet& atoms, const std::vector<int>& part, int part
 } // namespace
 
 int main(int argc, char** argv) {
-    std::map<std::string, std::string> args{{"--method", "ours"},       {"--points", "2070000"},
-                                            {"--target", "300"},        {"--seed", "20240501"},
-                                            {"--atoms-per-grid", "30"}, {"--data", GEO_DATA_DIR}};
+    std::map<std::string, std::string> args{
+        {"--method", "ours"},       {"--points", "2070000"},  {"--target", "300"}, {"--seed", "20240501"},
+        {"--atoms-per-grid", "30"}, {"--data", GEO_DATA_DIR}, {"--min", "0"},      {"--max", "0"},
+        {"--contig", "1"}};
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!args.count(argv[i])) {
             std::cerr << "unknown option " << argv[i] << "\n";
@@ -190,9 +198,15 @@ int main(int argc, char** argv) {
         o.target = std::stod(args["--target"]);
         o.seed = std::stoull(args["--seed"]);
         o.atoms_per_grid = std::stod(args["--atoms-per-grid"]);
+        o.min = std::stod(args["--min"]);
+        o.metis_contiguous = args["--contig"] == "1";
+        o.max = std::stod(args["--max"]);
+        double c0 = cpu_seconds();
         t0 = std::chrono::steady_clock::now();
         const AtomSet atoms = build_atoms(binhai, weights, {}, o);
         const double atoms_s = seconds_since(t0);
+        const double atoms_cpu = cpu_seconds() - c0;
+        c0 = cpu_seconds();
         const double rss_after_atoms = peak_rss_mib();
 
         t0 = std::chrono::steady_clock::now();
@@ -223,6 +237,8 @@ int main(int argc, char** argv) {
             return 2;
         }
         const double split_s = seconds_since(t0);
+        const double split_cpu = cpu_seconds() - c0;
+        c0 = cpu_seconds();
         // Grids as polygons (the output step), timed separately.
         t0 = std::chrono::steady_clock::now();
         std::vector<std::vector<Geometry>> members(static_cast<std::size_t>(parts));
@@ -231,18 +247,20 @@ int main(int argc, char** argv) {
         }
         std::size_t single = 0;
         for (auto& m : members) {
-            single += Geometry::union_all(std::move(m)).type() == geo::core::GeometryType::polygon ? 1 : 0;
+            single += union_atoms(std::move(m)).type() == geo::core::GeometryType::polygon ? 1 : 0;
         }
         const double union_s = seconds_since(t0);
+        const double union_cpu = cpu_seconds() - c0;
         const Evaluation ev = evaluate(atoms, part, parts, o);
         std::printf("{\"method\":\"%s\",\"points\":%zu,\"weight\":%.0f,\"atoms\":%zu,\"grids\":%zu,"
                     "\"in_band\":%.4f,\"contiguous\":%.4f,\"single_polygon\":%.4f,\"mean_pp\":%.4f,"
                     "\"min_w\":%.1f,\"max_w\":%.1f,\"setup_s\":%.2f,\"atoms_s\":%.2f,\"split_s\":%.2f,"
-                    "\"union_s\":%.2f,\"rss_atoms_mib\":%.0f,\"rss_peak_mib\":%.0f,\"crs\":\"%s\"}\n",
+                    "\"union_s\":%.2f,\"atoms_cpu\":%.2f,\"split_cpu\":%.2f,\"union_cpu\":%.2f,\"rss_atoms_mib\":%.0f,"
+                    "\"rss_peak_mib\":%.0f,\"crs\":\"%s\"}\n",
                     method.c_str(), weights.points.size(), atoms.total_weight(), atoms.size(), ev.parts, ev.in_band,
                     ev.contiguous, static_cast<double>(single) / static_cast<double>(parts), ev.mean_pp, ev.min_w,
-                    ev.max_w, setup_s, atoms_s, split_s, union_s, rss_after_atoms, peak_rss_mib(),
-                    metric.label().c_str());
+                    ev.max_w, setup_s, atoms_s, split_s, union_s, atoms_cpu, split_cpu, union_cpu, rss_after_atoms,
+                    peak_rss_mib(), metric.label().c_str());
     } catch (const std::exception& e) {
         std::cerr << "bench_partition: " << e.what() << "\n";
         return 1;

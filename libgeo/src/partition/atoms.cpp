@@ -1,5 +1,6 @@
 #include "geo/partition/atoms.hpp"
 
+#include "geo/core/detail/geos.hpp"
 #include "geo/core/error.hpp"
 #include "geo/core/prepared.hpp"
 #include "geo/core/strtree.hpp"
@@ -223,6 +224,241 @@ bool same_key(const EdgeRecord& l, const EdgeRecord& r) {
     return l.a == r.a && l.b == r.b;
 }
 
+// Share of each weight polygon that falls in each atom (areal share).
+void add_polygon_weights(const std::vector<Geometry>& atoms, const std::vector<Box>& boxes, const Weights& weights,
+                         std::vector<double>& result) {
+    if (weights.polygons.empty()) {
+        return;
+    }
+    core::StrTree tree;
+    for (const Box& b : boxes) {
+        tree.insert(b);
+    }
+    tree.build();
+    for (const WeightPolygon& wp : weights.polygons) {
+        if (wp.geometry.is_null() || wp.geometry.is_empty() || wp.weight == 0.0) {
+            continue;
+        }
+        const double total_area = wp.geometry.area();
+        if (total_area <= 0.0) {
+            continue;
+        }
+        for (std::size_t id : tree.query(wp.geometry.bounds())) {
+            const double a = atoms[id].intersection(wp.geometry).area();
+            if (a > 0.0) {
+                result[id] += wp.weight * a / total_area;
+            }
+        }
+    }
+}
+
+// The lattice fallback, built directly: cells away from the boundary are
+// whole squares, cells the boundary crosses are clipped with GEOS's
+// rectangle clipper (each polygonal piece one atom). Adjacency comes from the
+// lattice: atoms of neighbouring cells share the overlap of their boundary
+// intervals on the common cell side. Everything is linear in the cell count.
+AtomSet lattice_atoms(const Geometry& region, const core::PreparedGeometry& prepared, const Weights& local,
+                      double cell) {
+    namespace gd = core::detail;
+    const Box bounds = region.bounds();
+    const double x0 = std::floor(bounds.min_x / cell) * cell;
+    const double y0 = std::floor(bounds.min_y / cell) * cell;
+    const auto nx = static_cast<std::size_t>(std::max(1.0, std::ceil((bounds.max_x - x0) / cell)));
+    const auto ny = static_cast<std::size_t>(std::max(1.0, std::ceil((bounds.max_y - y0) / cell)));
+    auto cx = [&](double x) {
+        return static_cast<std::size_t>(std::clamp(std::floor((x - x0) / cell), 0.0, static_cast<double>(nx - 1)));
+    };
+    auto cy = [&](double y) {
+        return static_cast<std::size_t>(std::clamp(std::floor((y - y0) / cell), 0.0, static_cast<double>(ny - 1)));
+    };
+    // Cells the boundary may cross (segment boxes, generously).
+    std::vector<char> crossed(nx * ny, 0);
+    for (const core::PolygonRings& poly : region.polygons()) {
+        for (const core::Path& ring : poly.rings) {
+            for (std::size_t k = 1; k < ring.size(); ++k) {
+                const std::size_t i0 = cx(std::min(ring[k - 1].x, ring[k].x));
+                const std::size_t i1 = cx(std::max(ring[k - 1].x, ring[k].x));
+                const std::size_t j0 = cy(std::min(ring[k - 1].y, ring[k].y));
+                const std::size_t j1 = cy(std::max(ring[k - 1].y, ring[k].y));
+                for (std::size_t j = j0; j <= j1; ++j) {
+                    for (std::size_t i = i0; i <= i1; ++i) {
+                        crossed[j * nx + i] = 1;
+                    }
+                }
+            }
+        }
+    }
+    AtomSet atoms;
+    atoms.lattice = true;
+    atoms.region_area = region.area();
+    std::vector<std::size_t> cell_start(nx * ny + 1, 0);
+    std::vector<std::uint32_t> clipped_index; // per atom: index into `pieces` or UINT32_MAX for a whole cell
+    std::vector<std::vector<core::PolygonRings>> pieces;
+    std::vector<std::pair<std::size_t, std::size_t>> cell_of;
+    std::vector<Box> boxes;
+    const std::uint32_t whole = UINT32_MAX;
+    for (std::size_t j = 0; j < ny; ++j) {
+        for (std::size_t i = 0; i < nx; ++i) {
+            const std::size_t c = j * nx + i;
+            cell_start[c] = atoms.geometry.size();
+            const Box box{x0 + static_cast<double>(i) * cell, y0 + static_cast<double>(j) * cell,
+                          x0 + static_cast<double>(i + 1) * cell, y0 + static_cast<double>(j + 1) * cell};
+            if (!crossed[c]) {
+                if (prepared.covers(box.center())) {
+                    atoms.geometry.push_back(Geometry::box(box));
+                    atoms.area.push_back(cell * cell);
+                    atoms.perimeter.push_back(4 * cell);
+                    atoms.centroid.push_back(box.center());
+                    clipped_index.push_back(whole);
+                    cell_of.emplace_back(i, j);
+                    boxes.push_back(box);
+                }
+                continue;
+            }
+            Geometry clip = gd::adopt(
+                GEOSClipByRect_r(gd::geos_context(), gd::geos_ptr(region), box.min_x, box.min_y, box.max_x, box.max_y),
+                "clipping the lattice");
+            if (clip.is_empty()) {
+                continue;
+            }
+            for (Geometry& part : clip.polygonal_parts().parts()) {
+                if (part.is_empty() || part.area() <= 0.0) {
+                    continue;
+                }
+                atoms.area.push_back(part.area());
+                atoms.perimeter.push_back(part.length());
+                atoms.centroid.push_back(part.centroid());
+                clipped_index.push_back(static_cast<std::uint32_t>(pieces.size()));
+                pieces.push_back(part.polygons());
+                cell_of.emplace_back(i, j);
+                boxes.push_back(part.bounds());
+                atoms.geometry.push_back(std::move(part));
+            }
+        }
+    }
+    cell_start[nx * ny] = atoms.geometry.size();
+    const std::size_t n = atoms.geometry.size();
+    double area_sum = 0.0;
+    for (double a : atoms.area) {
+        area_sum += a;
+    }
+    atoms.coverage_error = atoms.region_area > 0 ? std::abs(area_sum - atoms.region_area) / atoms.region_area : 0.0;
+
+    // Weights: the point's cell, then point-in-polygon among that cell's pieces.
+    atoms.weight.assign(n, 0.0);
+    for (const WeightPoint& p : local.points) {
+        const std::size_t c = cy(p.position.y) * nx + cx(p.position.x);
+        const std::size_t first = cell_start[c];
+        const std::size_t last = cell_start[c + 1];
+        if (first == last) {
+            continue;
+        }
+        std::size_t hit = last;
+        for (std::size_t a = first; a < last && hit == last; ++a) {
+            if (clipped_index[a] == whole || polygon_contains(pieces[clipped_index[a]], p.position)) {
+                hit = a;
+            }
+        }
+        if (hit == last) {
+            const Geometry point = Geometry::point(p.position);
+            for (std::size_t a = first; a < last && hit == last; ++a) {
+                if (atoms.geometry[a].covers(point)) {
+                    hit = a;
+                }
+            }
+        }
+        if (hit == last) {
+            hit = first; // on the cell's edge, outside every piece by rounding: nearest piece of its cell
+        }
+        atoms.weight[hit] += p.weight;
+    }
+    add_polygon_weights(atoms.geometry, boxes, local, atoms.weight);
+
+    // Boundary intervals on a cell side: side 0 = west (x = left), 1 = east,
+    // 2 = south (y = bottom), 3 = north.
+    const double eps = 1e-7 * cell;
+    auto side_intervals = [&](std::size_t a, int side, std::vector<std::pair<double, double>>& out) {
+        out.clear();
+        const auto [i, j] = cell_of[a];
+        const double left = x0 + static_cast<double>(i) * cell;
+        const double bottom = y0 + static_cast<double>(j) * cell;
+        const double line = side == 0 ? left : side == 1 ? left + cell : side == 2 ? bottom : bottom + cell;
+        const bool vertical = side < 2;
+        if (clipped_index[a] == whole) {
+            out.emplace_back(vertical ? bottom : left, (vertical ? bottom : left) + cell);
+            return;
+        }
+        for (const core::PolygonRings& poly : pieces[clipped_index[a]]) {
+            for (const core::Path& ring : poly.rings) {
+                for (std::size_t k = 1; k < ring.size(); ++k) {
+                    const XY& p = ring[k - 1];
+                    const XY& q = ring[k];
+                    if (vertical && std::abs(p.x - line) <= eps && std::abs(q.x - line) <= eps) {
+                        out.emplace_back(std::min(p.y, q.y), std::max(p.y, q.y));
+                    } else if (!vertical && std::abs(p.y - line) <= eps && std::abs(q.y - line) <= eps) {
+                        out.emplace_back(std::min(p.x, q.x), std::max(p.x, q.x));
+                    }
+                }
+            }
+        }
+    };
+    struct Link {
+        std::uint32_t from;
+        std::uint32_t to;
+        double length;
+    };
+    std::vector<Link> links;
+    links.reserve(4 * n);
+    std::vector<std::pair<double, double>> mine;
+    std::vector<std::pair<double, double>> theirs;
+    for (std::size_t a = 0; a < n; ++a) {
+        const auto [i, j] = cell_of[a];
+        for (int dir = 0; dir < 2; ++dir) { // east neighbour cell, north neighbour cell
+            const std::size_t ni = i + (dir == 0 ? 1 : 0);
+            const std::size_t nj = j + (dir == 1 ? 1 : 0);
+            if (ni >= nx || nj >= ny) {
+                continue;
+            }
+            const std::size_t c = nj * nx + ni;
+            if (cell_start[c] == cell_start[c + 1]) {
+                continue;
+            }
+            side_intervals(a, dir == 0 ? 1 : 3, mine);
+            if (mine.empty()) {
+                continue;
+            }
+            for (std::size_t b = cell_start[c]; b < cell_start[c + 1]; ++b) {
+                side_intervals(b, dir == 0 ? 0 : 2, theirs);
+                double overlap = 0.0;
+                for (const auto& m : mine) {
+                    for (const auto& t : theirs) {
+                        overlap += std::max(0.0, std::min(m.second, t.second) - std::max(m.first, t.first));
+                    }
+                }
+                if (overlap > eps) {
+                    links.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), overlap});
+                    links.push_back({static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(a), overlap});
+                }
+            }
+        }
+    }
+    std::sort(links.begin(), links.end(),
+              [](const Link& l, const Link& r) { return std::tie(l.from, l.to) < std::tie(r.from, r.to); });
+    atoms.offsets.assign(n + 1, 0);
+    atoms.outer_length = atoms.perimeter;
+    for (const Link& l : links) {
+        atoms.adjacency.push_back(l.to);
+        atoms.shared_length.push_back(l.length);
+        atoms.barrier_length.push_back(0.0);
+        atoms.offsets[l.from + 1] += 1;
+        atoms.outer_length[l.from] = std::max(0.0, atoms.outer_length[l.from] - l.length);
+    }
+    for (std::size_t a = 0; a < n; ++a) {
+        atoms.offsets[a + 1] += atoms.offsets[a];
+    }
+    return atoms;
+}
+
 } // namespace
 
 double AtomSet::total_weight() const noexcept {
@@ -283,28 +519,24 @@ AtomSet build_atoms(const Geometry& region, const Weights& weights, const std::v
     const double max = options.band_max();
     const double per_atom = options.target / std::max(1.0, options.atoms_per_grid);
 
+    if (clipped.empty()) {
+        double cell = options.lattice_cell;
+        if (cell <= 0.0) {
+            const double wanted = std::max(1.0, total / per_atom);
+            cell = std::sqrt(region_area / wanted);
+        }
+        return lattice_atoms(region, prepared, local, cell);
+    }
     AtomSet atoms;
     atoms.region_area = region_area;
     std::vector<Geometry> lines{region.boundary()};
     for (const Geometry& c : clipped) {
         lines.push_back(c);
     }
-    if (clipped.empty()) {
-        atoms.lattice = true;
-        double cell = options.lattice_cell;
-        if (cell <= 0.0) {
-            const double wanted = std::max(1.0, total / per_atom);
-            cell = std::sqrt(region_area / wanted);
-        }
-        Geometry lattice = lattice_lines(bounds, cell);
-        if (!lattice.is_null()) {
-            append_lineal(lattice.intersection(region), lines);
-        }
-    }
     std::vector<Geometry> faces = polygonize_inside(prepared, lines);
     std::vector<double> face_weight = weigh(faces, local);
 
-    if (!atoms.lattice) {
+    {
         // Faces heavier than max are cut by a lattice clipped to the face, sized
         // so that the face gets about weight/per_atom cells.
         bool split = false;
@@ -419,6 +651,28 @@ AtomSet build_atoms(const Geometry& region, const Weights& weights, const std::v
         atoms.offsets[i + 1] += atoms.offsets[i];
     }
     return atoms;
+}
+
+Geometry union_atoms(std::vector<Geometry> atoms) {
+    namespace gd = core::detail;
+    if (atoms.size() == 1) {
+        return std::move(atoms.front());
+    }
+    double sum = 0.0;
+    for (const Geometry& a : atoms) {
+        sum += a.area();
+    }
+    Geometry collection = Geometry::collect(std::move(atoms));
+    // Atoms share exact edges, so GEOS's coverage union (edge cancellation)
+    // applies; it is checked and falls back to a full overlay union.
+    GEOSGeometry* fast = GEOSCoverageUnion_r(gd::geos_context(), gd::geos_ptr(collection));
+    if (fast != nullptr) {
+        Geometry result = gd::adopt(fast, "coverage union");
+        if (std::abs(result.area() - sum) <= 1e-9 * std::max(1.0, sum) && result.is_valid()) {
+            return result;
+        }
+    }
+    return collection.unary_union();
 }
 
 std::vector<int> atom_components(const AtomSet& atoms, int& count) {

@@ -209,7 +209,7 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
             Grid grid;
             grid.parent_code = parent.code;
             grid.weight = weight[p];
-            grid.geometry = Geometry::union_all(std::move(members[p]));
+            grid.geometry = union_atoms(std::move(members[p]));
             if (grid.geometry.type() != core::GeometryType::polygon) {
                 result.notes.push_back("a grid came out as " + std::string(core::to_string(grid.geometry.type())) +
                                        " instead of one polygon (atoms touching only at points)");

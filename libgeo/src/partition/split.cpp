@@ -125,6 +125,16 @@ class State {
         return reached == count(p) - 1;
     }
 
+    // All neighbours in the atom's own part: it cannot move anywhere.
+    [[nodiscard]] bool interior(std::uint32_t a) const {
+        for (std::size_t e = m_atoms.offsets[a]; e < m_atoms.offsets[a + 1]; ++e) {
+            if (m_part[m_atoms.adjacency[e]] != m_part[a]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     struct Neighbour {
         int part;
         double eff_shared;
@@ -221,7 +231,7 @@ int grids_for(double w, std::size_t n, const Options& options) {
 
 // METIS k-way on the sub-graph of `members`; returns a local part per member.
 std::vector<int> metis_split(const AtomSet& atoms, const std::vector<std::uint32_t>& members, int k, std::uint64_t seed,
-                             double mean_shared) {
+                             double mean_shared, bool contiguous) {
     std::vector<idx_t> local(atoms.size(), -1);
     for (std::size_t i = 0; i < members.size(); ++i) {
         local[members[i]] = static_cast<idx_t>(i);
@@ -260,7 +270,7 @@ std::vector<int> metis_split(const AtomSet& atoms, const std::vector<std::uint32
     // several threads would interleave its sequence and break determinism.
     static std::mutex metis_mutex;
     std::lock_guard lock(metis_mutex);
-    for (int contig : {1, 0}) {
+    for (int contig : {contiguous ? 1 : 0, 0}) {
         METIS_SetDefaultOptions(options);
         options[METIS_OPTION_SEED] = static_cast<idx_t>(seed % 2147483647ULL);
         options[METIS_OPTION_CONTIG] = contig;
@@ -460,13 +470,10 @@ void improve_compactness(const AtomSet& atoms, State& state, const std::vector<s
         std::size_t moves = 0;
         for (std::uint32_t a : order) {
             const int p = state.part(a);
-            if (state.count(p) <= 1) {
+            if (state.count(p) <= 1 || state.interior(a)) {
                 continue;
             }
             const auto& nbs = state.neighbours(a);
-            if (nbs.size() < 2 && (nbs.empty() || nbs.front().part == p)) {
-                continue; // interior atom
-            }
             double own = 0.0;
             for (const auto& nb : nbs) {
                 if (nb.part == p) {
@@ -549,7 +556,8 @@ Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t se
                 part[a] = parts;
             }
         } else {
-            const std::vector<int> local = metis_split(atoms, members[c], k, seed + c, mean_shared);
+            const std::vector<int> local =
+                metis_split(atoms, members[c], k, seed + c, mean_shared, options.metis_contiguous);
             for (std::size_t i = 0; i < members[c].size(); ++i) {
                 part[members[c][i]] = parts + local[i];
             }

@@ -70,6 +70,10 @@ struct Split {
 /// local search that keeps band and contiguity. Deterministic for a seed.
 Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t seed);
 
+/// Union of atoms (a grid's polygon): GEOS coverage union, verified (area
+/// and validity), else a full overlay union.
+core::Geometry union_atoms(std::vector<core::Geometry> atoms);
+
 /// Connected components of the atom graph: component id per atom.
 std::vector<int> atom_components(const AtomSet& atoms, int& count);
 

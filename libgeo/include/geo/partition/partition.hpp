@@ -68,6 +68,9 @@ struct Options {
     bool improve = true;
     /// Skip the band repair after METIS (used by the "METIS alone" baseline).
     bool repair_band = true;
+    /// Ask METIS for contiguous parts (METIS_OPTION_CONTIG). Off, METIS
+    /// balances better and the contiguity repair makes the parts contiguous.
+    bool metis_contiguous = true;
     /// Use lattice atoms even when barriers are given (baseline comparisons).
     bool force_lattice = false;
     /// Lattice cell size in metres; 0 → chosen from the weights (atoms_per_grid).
