@@ -15,7 +15,8 @@ endif()
 file(REMOVE_RECURSE "${PREFIX}" "${CONSUMER_BUILD}")
 run("install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --component libgeo --prefix "${PREFIX}")
 run("configure the consumer" ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE}" -B "${CONSUMER_BUILD}" -G "${GENERATOR}"
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${PREFIX})
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${PREFIX}
+    "-DCMAKE_CXX_FLAGS=${FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS}")
 run("build the consumer" ${CMAKE_COMMAND} --build "${CONSUMER_BUILD}")
 run("run the consumer" "${CONSUMER_BUILD}/binhai_area" "${DATA}")
 message(STATUS "${last_output}")
