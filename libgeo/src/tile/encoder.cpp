@@ -333,9 +333,22 @@ bool FeatureBuilder::commit() {
     LayerBuilder& layer = *m_layer;
     std::vector<std::uint32_t>& tags = m_tags;
     tags.reserve(tags.size() + m_properties.size() * 2);
+    const std::size_t tagged = tags.size();
     for (const auto& [k, v] : m_properties) {
-        tags.push_back(layer.key_index(k));
-        tags.push_back(layer.value_index(v));
+        const std::uint32_t key = layer.key_index(k);
+        const std::uint32_t value = layer.value_index(v);
+        // A key already set through tag() takes the new value: one key per feature.
+        bool replaced = false;
+        for (std::size_t i = 0; i < tagged; i += 2) {
+            if (tags[i] == key) {
+                tags[i + 1] = value;
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            tags.push_back(key);
+            tags.push_back(value);
+        }
     }
     {
         // Written straight into the layer's buffer as a nested message.

@@ -508,12 +508,12 @@ const LayerOptions& LayerIndex::options() const noexcept { return m_impl->option
 const core::Box& LayerIndex::bounds() const noexcept { return m_impl->bounds; }
 std::size_t LayerIndex::feature_count() const noexcept { return m_impl->feature_count; }
 
-std::size_t LayerIndex::encode(TileBuilder& builder, const TileId& tile) const {
+std::size_t LayerIndex::encode(TileBuilder& builder, const TileId& tile, const FeatureHook& hook) const {
     // A layer left without features is not serialized (TileBuilder::serialize).
-    return encode(builder.add_layer(m_impl->options.name, m_impl->options.extent), tile);
+    return encode(builder.add_layer(m_impl->options.name, m_impl->options.extent), tile, hook);
 }
 
-std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
+std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile, const FeatureHook& hook) const {
     const LayerOptions& o = m_impl->options;
     if (!tile.valid()) {
         throw InputError("tile " + tile.to_string() + " is outside the pyramid");
@@ -611,6 +611,9 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile) const {
             const std::uint32_t value =
                 value_map.get(t[k + 1], [&] { return layer.value_index(m_impl->values[t[k + 1]]); });
             feature.tag(key, value);
+        }
+        if (hook) {
+            hook(zoom.ids[f], feature);
         }
         if (feature.commit()) {
             ++written;

@@ -191,3 +191,28 @@ TEST(TileLayerIndex, BadOptionsAndIdsAreRejected) {
     polys.push_back(std::move(poly));
     EXPECT_THROW(LayerIndex(options, std::move(polys)), geo::InputError);
 }
+
+TEST(TileLayerIndex, AHookAddsRequestTimePropertiesAndReplacesExistingKeys) {
+    const XY c = lonlat_to_mercator({117.7, 39.0});
+    SourceFeature f;
+    f.id = 5;
+    f.geometry = Geometry::box({c.x - 100, c.y - 100, c.x + 100, c.y + 100});
+    f.properties = {{"code", "120116001001005"}, {"incident_count", 0}};
+    LayerOptions options;
+    options.name = "grids";
+    const LayerIndex index(options, {std::move(f)});
+    TileBuilder builder;
+    std::vector<std::uint64_t> seen;
+    index.encode(builder, tile_at(c, 14), [&](std::uint64_t id, FeatureBuilder& feature) {
+        seen.push_back(id);
+        feature.property("incident_count", 7).property("live", true);
+    });
+    EXPECT_EQ(seen, std::vector<std::uint64_t>{5});
+    const auto decoded = decode_tile(builder.serialize());
+    const auto& props = decoded.layers.at(0).features.at(0).properties;
+    ASSERT_EQ(props.size(), 3U);
+    EXPECT_EQ(props[0].first, "code");
+    EXPECT_EQ(props[1].first, "incident_count");
+    EXPECT_EQ(props[1].second.as_int(), 7);
+    EXPECT_EQ(props[2].first, "live");
+}

@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,13 @@ struct IndexMemory {
     }
 };
 
+/// Called for each feature LayerIndex::encode writes, before it is
+/// committed, to add properties known only at request time (e.g. a live
+/// incident count per grid): `feature.property("incident_count", n)`. A key
+/// the feature already has gets the new value. Cluster features (ids from
+/// 2^52) are passed too.
+using FeatureHook = std::function<void(std::uint64_t id, FeatureBuilder& feature)>;
+
 class LayerIndex {
 public:
     /// Build all zooms now. Throws InputError for bad options (empty name,
@@ -103,9 +111,9 @@ public:
     /// layer, which is not serialized when it stays empty). Tiles above
     /// max_zoom are cut from max_zoom geometry; below min_zoom nothing is
     /// written. Returns the number of features written.
-    std::size_t encode(TileBuilder& builder, const TileId& tile) const;
+    std::size_t encode(TileBuilder& builder, const TileId& tile, const FeatureHook& hook = {}) const;
     /// Same, into an existing layer (its extent must match options().extent).
-    std::size_t encode(LayerBuilder& layer, const TileId& tile) const;
+    std::size_t encode(LayerBuilder& layer, const TileId& tile, const FeatureHook& hook = {}) const;
 
     [[nodiscard]] IndexMemory memory() const;
 
