@@ -55,19 +55,20 @@ core::Geometry service_area(const network::Reach& reach, double bound, double bu
     if (!(buffer_m > 0.0)) {
         throw InputError("service-area buffer width must be positive (metres)");
     }
-    std::vector<core::Geometry> lines;
+    // Buffer each part on its own and union the small polygons (cascaded):
+    // in GEOS 3.11 this is far faster than buffering one big collection.
+    std::vector<core::Geometry> pieces;
     for (const core::Path& path : reachable_paths(reach, bound)) {
         if (path.size() >= 2 && path.front() != path.back()) {
-            lines.push_back(core::Geometry::line_string(path));
+            pieces.push_back(core::Geometry::line_string(path).buffer(buffer_m, quadrant_segments));
         } else if (!path.empty()) {
-            lines.push_back(core::Geometry::point(path.front()));
+            pieces.push_back(core::Geometry::point(path.front()).buffer(buffer_m, quadrant_segments));
         }
     }
-    if (lines.empty()) {
+    if (pieces.empty()) {
         return core::Geometry::empty_polygon();
     }
-    // One buffer of the whole collection: GEOS unions the parts as it buffers.
-    return core::Geometry::collect(std::move(lines)).buffer(buffer_m, quadrant_segments);
+    return core::Geometry::union_all(std::move(pieces));
 }
 
 core::Geometry euclidean_circle(core::XY center, double radius, int quadrant_segments) {

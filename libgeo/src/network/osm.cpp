@@ -84,6 +84,10 @@ bool is_osm_file(const std::string& path) {
 }
 
 OsmNetwork read_osm_walking_network(const std::string& path, const Projector& project) {
+    return read_osm_walking_network(path, [&project](const core::Box&) { return project; });
+}
+
+OsmNetwork read_osm_walking_network(const std::string& path, const std::function<Projector(const core::Box&)>& choose) {
     WalkableWayCollector collector;
     try {
         osmium::io::Reader reader{path, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way};
@@ -100,6 +104,14 @@ OsmNetwork read_osm_walking_network(const std::string& path, const Projector& pr
         throw InputError("no walkable highway in the OpenStreetMap file", {path, {}, {}},
                          "check that the extract contains highway=* ways");
     }
+
+    core::Box bounds;
+    for (const auto& way : collector.ways) {
+        for (const auto& node : way.nodes) {
+            bounds.expand(node.lon_lat);
+        }
+    }
+    const Projector project = choose(bounds);
 
     // A node becomes a graph node where ways meet (used more than once) or a way ends.
     std::unordered_map<std::int64_t, std::uint32_t> uses;

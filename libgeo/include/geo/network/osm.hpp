@@ -33,6 +33,12 @@ struct OsmNetwork {
 /// and InputError when it holds no walkable way.
 [[nodiscard]] OsmNetwork read_osm_walking_network(const std::string& path, const Projector& project);
 
+/// Same, when the projection depends on where the data is: `choose` gets the
+/// lon/lat bounds of the walkable ways and returns the projector to use
+/// (e.g. into crs::local_metric_crs of those bounds).
+[[nodiscard]] OsmNetwork read_osm_walking_network(const std::string& path,
+                                                  const std::function<Projector(const core::Box&)>& choose);
+
 /// True for file names libosmium reads (.osm.pbf, .pbf, .osm, .osm.bz2, .osm.gz, .osc…).
 [[nodiscard]] bool is_osm_file(const std::string& path);
 
