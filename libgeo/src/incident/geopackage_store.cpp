@@ -359,6 +359,36 @@ struct GeoPackageIncidentStore::Impl {
         return {id, true};
     }
 
+    // One checked status change inside the caller's transaction.
+    void apply(const StatusUpdate& u, const std::string& file) {
+        select_status.reset().bind(1, u.id);
+        if (!select_status.step()) {
+            throw NotFoundError("no incident with id " + std::to_string(u.id), ErrorContext{file, "incidents", u.id});
+        }
+        const Status from = parse_status(select_status.text(0));
+        const TimePoint last = time_column(select_status, 1);
+        select_status.reset();
+        if (!is_allowed_transition(from, u.to)) {
+            throw TransitionError(from, u.to, u.id);
+        }
+        if (u.at < last) {
+            throw InputError("status change at " + format_time(u.at) + " is before the incident's last change at " +
+                                 format_time(last),
+                             ErrorContext{file, "incidents", u.id}, "give the time the change happened");
+        }
+        const std::string when = gpkg_time(u.at);
+        update_status.reset().bind(1, u.id).bind(2, std::string_view(to_string(u.to))).bind(3, std::string_view(when));
+        update_status.run();
+        insert_history.reset().bind(1, u.id).bind(2, std::string_view(to_string(from)));
+        insert_history.bind(3, std::string_view(to_string(u.to))).bind(4, std::string_view(when));
+        if (u.note.empty()) {
+            insert_history.bind_null(5);
+        } else {
+            insert_history.bind(5, std::string_view(u.note));
+        }
+        insert_history.run();
+    }
+
     void grow_extent(const core::Box& box) {
         if (!box.empty()) {
             update_extent.reset().bind(1, box.min_x).bind(2, box.min_y).bind(3, box.max_x).bind(4, box.max_y).run();
@@ -409,33 +439,7 @@ Incident GeoPackageIncidentStore::transition(std::int64_t id, Status to, TimePoi
     std::lock_guard lock(m_mutex);
     auto& im = *m_impl;
     Transaction tx(im.db);
-    im.select_status.reset().bind(1, id);
-    if (!im.select_status.step()) {
-        throw NotFoundError("no incident with id " + std::to_string(id),
-                            ErrorContext{m_path.string(), "incidents", id});
-    }
-    const Status from = parse_status(im.select_status.text(0));
-    const TimePoint last = time_column(im.select_status, 1);
-    im.select_status.reset();
-    if (!is_allowed_transition(from, to)) {
-        throw TransitionError(from, to, id);
-    }
-    if (at < last) {
-        throw InputError("status change at " + format_time(at) + " is before the incident's last change at " +
-                             format_time(last),
-                         ErrorContext{m_path.string(), "incidents", id}, "give the time the change happened");
-    }
-    const std::string when = gpkg_time(at);
-    im.update_status.reset().bind(1, id).bind(2, std::string_view(to_string(to))).bind(3, std::string_view(when));
-    im.update_status.run();
-    im.insert_history.reset().bind(1, id).bind(2, std::string_view(to_string(from)));
-    im.insert_history.bind(3, std::string_view(to_string(to))).bind(4, std::string_view(when));
-    if (note.empty()) {
-        im.insert_history.bind_null(5);
-    } else {
-        im.insert_history.bind(5, std::string_view(note));
-    }
-    im.insert_history.run();
+    im.apply(StatusUpdate{id, to, at, note}, m_path.string());
     im.select_one.reset().bind(1, id);
     if (!im.select_one.step()) {
         im.db.fail("re-reading an updated incident");
@@ -444,6 +448,16 @@ Incident GeoPackageIncidentStore::transition(std::int64_t id, Status to, TimePoi
     im.select_one.reset();
     tx.commit();
     return result;
+}
+
+void GeoPackageIncidentStore::transition_batch(std::span<const StatusUpdate> updates) {
+    std::lock_guard lock(m_mutex);
+    auto& im = *m_impl;
+    Transaction tx(im.db);
+    for (const auto& u : updates) {
+        im.apply(u, m_path.string());
+    }
+    tx.commit();
 }
 
 std::optional<Incident> GeoPackageIncidentStore::get(std::int64_t id) {

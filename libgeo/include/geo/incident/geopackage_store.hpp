@@ -42,6 +42,7 @@ class GeoPackageIncidentStore final : public IncidentStore {
     AddResult add(const NewIncident& incident) override;
     std::vector<AddResult> add_batch(std::span<const NewIncident> incidents) override;
     Incident transition(std::int64_t id, Status to, TimePoint at, const std::string& note = {}) override;
+    void transition_batch(std::span<const StatusUpdate> updates) override;
     [[nodiscard]] std::optional<Incident> get(std::int64_t id) override;
     [[nodiscard]] std::optional<Incident> find_external(const std::string& external_id) override;
     [[nodiscard]] std::vector<StatusChange> history(std::int64_t id) override;

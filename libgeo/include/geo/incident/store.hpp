@@ -30,6 +30,14 @@ struct AddResult {
     bool created = false; ///< false when an incident with that external_id existed already
 };
 
+/// One status change for transition_batch.
+struct StatusUpdate {
+    std::int64_t id = 0;
+    Status to = Status::reported;
+    TimePoint at{};
+    std::string note;
+};
+
 /// Selects incidents; every member is optional (empty = no restriction).
 struct IncidentFilter {
     std::optional<core::Box> bbox;        ///< lon/lat box, boundary included
@@ -60,6 +68,15 @@ class IncidentStore {
     /// loop does not allow it (message names both states), NotFoundError for an
     /// unknown id, InputError when `at` is before the incident's last change.
     virtual Incident transition(std::int64_t id, Status to, TimePoint at, const std::string& note = {}) = 0;
+
+    /// Apply many status changes in order, all or nothing (one transaction in
+    /// stores that have them; the default applies them one by one). The same
+    /// rules as transition() hold for each.
+    virtual void transition_batch(std::span<const StatusUpdate> updates) {
+        for (const auto& u : updates) {
+            transition(u.id, u.to, u.at, u.note);
+        }
+    }
 
     [[nodiscard]] virtual std::optional<Incident> get(std::int64_t id) = 0;
     [[nodiscard]] virtual std::optional<Incident> find_external(const std::string& external_id) = 0;
