@@ -46,11 +46,12 @@ LayerOptions options_for(const char* name, LayerKind kind) {
 Indexes build(bench_tile::SyntheticLayers layers) {
     Indexes ix;
     ix.grids = std::make_unique<LayerIndex>(options_for("grids", LayerKind::coverage), std::move(layers.grids));
-    ix.jurisdictions =
-        std::make_unique<LayerIndex>(options_for("jurisdictions", LayerKind::coverage), std::move(layers.jurisdictions));
-    ix.service_areas =
-        std::make_unique<LayerIndex>(options_for("service_areas", LayerKind::automatic), std::move(layers.service_areas));
-    ix.incidents = std::make_unique<LayerIndex>(options_for("incidents", LayerKind::points), std::move(layers.incidents));
+    ix.jurisdictions = std::make_unique<LayerIndex>(options_for("jurisdictions", LayerKind::coverage),
+                                                    std::move(layers.jurisdictions));
+    ix.service_areas = std::make_unique<LayerIndex>(options_for("service_areas", LayerKind::automatic),
+                                                    std::move(layers.service_areas));
+    ix.incidents =
+        std::make_unique<LayerIndex>(options_for("incidents", LayerKind::points), std::move(layers.incidents));
     ix.bounds = ix.grids->bounds();
     return ix;
 }

@@ -35,15 +35,16 @@ inline SyntheticLayers make_layers(unsigned seed = 20261123) {
     constexpr int rows = 100;
     constexpr int cols = 69;
     const XY origin{117.30, 38.60};
-    const double dx = 0.6 / cols;  // degrees per cell east-west
-    const double dy = 0.7 / rows;  // north-south
+    const double dx = 0.6 / cols; // degrees per cell east-west
+    const double dy = 0.7 / rows; // north-south
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> jitter(-0.25, 0.25);
     std::vector<std::vector<XY>> node(rows + 1, std::vector<XY>(cols + 1));
     for (int r = 0; r <= rows; ++r) {
         for (int c = 0; c <= cols; ++c) {
             const bool border = r == 0 || c == 0 || r == rows || c == cols;
-            node[r][c] = {origin.x + (c + (border ? 0 : jitter(rng))) * dx, origin.y + (r + (border ? 0 : jitter(rng))) * dy};
+            node[r][c] = {origin.x + (c + (border ? 0 : jitter(rng))) * dx,
+                          origin.y + (r + (border ? 0 : jitter(rng))) * dy};
         }
     }
     using Key = std::pair<std::pair<int, int>, std::pair<int, int>>;
@@ -55,8 +56,9 @@ inline SyntheticLayers make_layers(unsigned seed = 20261123) {
         if (it == edges.end()) {
             const XY p = node[key.first.first][key.first.second];
             const XY q = node[key.second.first][key.second.second];
-            const bool outer = (key.first.first == key.second.first && (key.first.first == 0 || key.first.first == rows)) ||
-                               (key.first.second == key.second.second && (key.first.second == 0 || key.first.second == cols));
+            const bool outer =
+                (key.first.first == key.second.first && (key.first.first == 0 || key.first.first == rows)) ||
+                (key.first.second == key.second.second && (key.first.second == 0 || key.first.second == cols));
             Path path{geo::tile::lonlat_to_mercator(p)};
             for (int k = 1; k < 10; ++k) {
                 const double t = k / 10.0;
@@ -75,10 +77,14 @@ inline SyntheticLayers make_layers(unsigned seed = 20261123) {
     // A ring around the lattice block [r0, r1) x [c0, c1), walking its edges.
     auto block_ring = [&](int r0, int r1, int c0, int c1) {
         std::vector<std::pair<int, int>> corners;
-        for (int c = c0; c < c1; ++c) corners.emplace_back(r0, c);
-        for (int r = r0; r < r1; ++r) corners.emplace_back(r, c1);
-        for (int c = c1; c > c0; --c) corners.emplace_back(r1, c);
-        for (int r = r1; r > r0; --r) corners.emplace_back(r, c0);
+        for (int c = c0; c < c1; ++c)
+            corners.emplace_back(r0, c);
+        for (int r = r0; r < r1; ++r)
+            corners.emplace_back(r, c1);
+        for (int c = c1; c > c0; --c)
+            corners.emplace_back(r1, c);
+        for (int r = r1; r > r0; --r)
+            corners.emplace_back(r, c0);
         corners.push_back(corners.front());
         Path ring;
         for (std::size_t k = 0; k + 1 < corners.size(); ++k) {
@@ -108,7 +114,8 @@ inline SyntheticLayers make_layers(unsigned seed = 20261123) {
             SourceFeature f;
             f.id = static_cast<std::uint64_t>(br * 4 + bc);
             f.geometry = Geometry::polygon({block_ring(r0, r0 + 20, c0, c1)});
-            f.properties = {{"name", "synthetic street " + std::to_string(f.id)}, {"level", "street"}, {"synthetic", true}};
+            f.properties = {
+                {"name", "synthetic street " + std::to_string(f.id)}, {"level", "street"}, {"synthetic", true}};
             layers.jurisdictions.push_back(std::move(f));
         }
     }

@@ -16,7 +16,7 @@
 namespace geo::tile::detail {
 
 class BoxIndex {
-public:
+  public:
     /// Add an item (ids are 0, 1, ... in call order). Only before finish().
     void add(const core::Box& box);
     /// Sort and pack; queries are allowed afterwards.
@@ -36,12 +36,12 @@ public:
                m_level_end.capacity() * sizeof(std::size_t);
     }
 
-private:
+  private:
     static constexpr std::size_t node_size = 16;
     std::size_t m_count = 0;
-    std::vector<core::Box> m_boxes;        // leaves (sorted items) then each upper level
-    std::vector<std::uint32_t> m_index;    // leaf: item id; upper: position of first child
-    std::vector<std::size_t> m_level_end;  // end position of each level in m_boxes
+    std::vector<core::Box> m_boxes;       // leaves (sorted items) then each upper level
+    std::vector<std::uint32_t> m_index;   // leaf: item id; upper: position of first child
+    std::vector<std::size_t> m_level_end; // end position of each level in m_boxes
 };
 
 } // namespace geo::tile::detail

@@ -45,7 +45,9 @@ void clip_ring_pass(const std::vector<DPoint>& in, std::vector<DPoint>& out, int
     }
 }
 
-std::int32_t round_to_int(double v) { return static_cast<std::int32_t>(std::lround(v)); }
+std::int32_t round_to_int(double v) {
+    return static_cast<std::int32_t>(std::lround(v));
+}
 
 struct IBox {
     std::int64_t min_x, min_y, max_x, max_y;

@@ -60,8 +60,7 @@ struct EdgeKeyHash {
 // T-junction, e.g. two small grids along one side of a large one) is
 // inserted into that segment, so that both sides see the same vertices and
 // the junction becomes a node. Candidates come from a uniform grid hash.
-template <typename Ring>
-void node_t_junctions(const std::vector<core::XY>& vertices, std::vector<Ring>& rings) {
+template <typename Ring> void node_t_junctions(const std::vector<core::XY>& vertices, std::vector<Ring>& rings) {
     double total = 0;
     std::size_t segments = 0;
     for (const auto& ring : rings) {

@@ -39,13 +39,34 @@ Value decode_value(protozero::pbf_reader r) {
     };
     while (r.next()) {
         switch (r.tag()) {
-        case 1: expect_wire(r, protozero::pbf_wire_type::length_delimited, "string_value"); set(Value(r.get_string())); break;
-        case 2: expect_wire(r, protozero::pbf_wire_type::fixed32, "float_value"); set(Value(r.get_float())); break;
-        case 3: expect_wire(r, protozero::pbf_wire_type::fixed64, "double_value"); set(Value(r.get_double())); break;
-        case 4: expect_wire(r, protozero::pbf_wire_type::varint, "int_value"); set(Value(r.get_int64())); break;
-        case 5: expect_wire(r, protozero::pbf_wire_type::varint, "uint_value"); set(Value(r.get_uint64())); break;
-        case 6: expect_wire(r, protozero::pbf_wire_type::varint, "sint_value"); set(Value::sint(r.get_sint64())); break;
-        case 7: expect_wire(r, protozero::pbf_wire_type::varint, "bool_value"); set(Value(r.get_bool())); break;
+        case 1:
+            expect_wire(r, protozero::pbf_wire_type::length_delimited, "string_value");
+            set(Value(r.get_string()));
+            break;
+        case 2:
+            expect_wire(r, protozero::pbf_wire_type::fixed32, "float_value");
+            set(Value(r.get_float()));
+            break;
+        case 3:
+            expect_wire(r, protozero::pbf_wire_type::fixed64, "double_value");
+            set(Value(r.get_double()));
+            break;
+        case 4:
+            expect_wire(r, protozero::pbf_wire_type::varint, "int_value");
+            set(Value(r.get_int64()));
+            break;
+        case 5:
+            expect_wire(r, protozero::pbf_wire_type::varint, "uint_value");
+            set(Value(r.get_uint64()));
+            break;
+        case 6:
+            expect_wire(r, protozero::pbf_wire_type::varint, "sint_value");
+            set(Value::sint(r.get_sint64()));
+            break;
+        case 7:
+            expect_wire(r, protozero::pbf_wire_type::varint, "bool_value");
+            set(Value(r.get_bool()));
+            break;
         default: fail("a layer value has an unknown field " + std::to_string(r.tag()));
         }
     }
@@ -66,7 +87,7 @@ struct Cursor {
 };
 
 class CommandReader {
-public:
+  public:
     explicit CommandReader(const std::vector<std::uint32_t>& ints) : m_ints(ints) {}
     [[nodiscard]] bool done() const { return m_pos >= m_ints.size(); }
     // Reads a command integer and checks that its parameters are present
@@ -80,8 +101,8 @@ public:
         }
         const std::size_t params = id == close_path ? 0 : std::size_t{count} * 2;
         if (params > m_ints.size() - m_pos) {
-            fail("geometry command " + std::to_string(id) + " with count " + std::to_string(count) +
-                 " has only " + std::to_string(m_ints.size() - m_pos) + " parameter integers left");
+            fail("geometry command " + std::to_string(id) + " with count " + std::to_string(count) + " has only " +
+                 std::to_string(m_ints.size() - m_pos) + " parameter integers left");
         }
         return {id, count};
     }
@@ -91,7 +112,7 @@ public:
         return m_cursor.advance(zx, zy);
     }
 
-private:
+  private:
     const std::vector<std::uint32_t>& m_ints;
     std::size_t m_pos = 0;
     Cursor m_cursor;

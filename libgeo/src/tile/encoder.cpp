@@ -53,7 +53,7 @@ void serialize_value(const Value& v, std::string& out) {
 
 // Writes command and parameter integers, tracking the cursor across parts.
 class GeometryWriter {
-public:
+  public:
     explicit GeometryWriter(std::vector<std::uint32_t>& out) : m_out(out) {}
 
     void command(std::uint32_t id, std::size_t count) {
@@ -74,7 +74,7 @@ public:
         m_cursor = p;
     }
 
-private:
+  private:
     std::vector<std::uint32_t>& m_out;
     TilePoint m_cursor{};
 };
@@ -109,8 +109,12 @@ LayerBuilder::LayerBuilder(std::string name, std::uint32_t extent) : m_name(std:
     }
 }
 
-FeatureBuilder LayerBuilder::feature(std::uint64_t id) { return FeatureBuilder(*this, id); }
-FeatureBuilder LayerBuilder::feature() { return FeatureBuilder(*this, std::nullopt); }
+FeatureBuilder LayerBuilder::feature(std::uint64_t id) {
+    return FeatureBuilder(*this, id);
+}
+FeatureBuilder LayerBuilder::feature() {
+    return FeatureBuilder(*this, std::nullopt);
+}
 
 std::uint32_t LayerBuilder::key_index(std::string_view key) {
     auto [it, inserted] = m_key_index.try_emplace(std::string(key), static_cast<std::uint32_t>(m_keys.size()));
@@ -201,8 +205,8 @@ FeatureBuilder::~FeatureBuilder() {
 
 FeatureBuilder::FeatureBuilder(FeatureBuilder&& other) noexcept
     : m_layer(other.m_layer), m_id(other.m_id), m_properties(std::move(other.m_properties)),
-      m_tags(std::move(other.m_tags)), m_type(other.m_type),
-      m_geometry(std::move(other.m_geometry)), m_state(other.m_state) {
+      m_tags(std::move(other.m_tags)), m_type(other.m_type), m_geometry(std::move(other.m_geometry)),
+      m_state(other.m_state) {
     other.m_state = State::rolled_back;
     other.m_layer = nullptr;
 }

@@ -36,7 +36,7 @@ struct StoredZoom {
     std::vector<std::uint32_t> ring_begin{0};   // per part, into vertex_begin
     std::vector<std::uint32_t> vertex_begin{0}; // per ring, into vertices
     std::vector<TilePoint> vertices;            // world units at this zoom
-    detail::BoxIndex index; // feature boxes in world units of this zoom
+    detail::BoxIndex index;                     // feature boxes in world units of this zoom
 
     // --- writing during the build ---
     void add_ring(const TilePath& ring) {
@@ -59,14 +59,16 @@ struct StoredZoom {
     }
 };
 
-std::int32_t to_int(double v) { return static_cast<std::int32_t>(std::lround(v)); }
+std::int32_t to_int(double v) {
+    return static_cast<std::int32_t>(std::lround(v));
+}
 
 // Layer-wide key/value id -> index in the tile's layer, valid for one
 // encode() call. A generation stamp per slot avoids clearing the table for
 // every tile (it has one slot per distinct value of the layer, thousands
 // for grid codes, while a high-zoom tile uses a handful).
 class InternMap {
-public:
+  public:
     void start(std::size_t size) {
         if (m_slots.size() < size) {
             m_slots.resize(size, 0);
@@ -76,8 +78,7 @@ public:
             m_generation = 1;
         }
     }
-    template <typename Add>
-    std::uint32_t get(std::uint32_t id, Add&& add) {
+    template <typename Add> std::uint32_t get(std::uint32_t id, Add&& add) {
         std::uint64_t& slot = m_slots[id];
         if ((slot >> 32U) != m_generation) {
             slot = (std::uint64_t{m_generation} << 32U) | add();
@@ -85,7 +86,7 @@ public:
         return static_cast<std::uint32_t>(slot & 0xFFFFFFFFU);
     }
 
-private:
+  private:
     std::vector<std::uint64_t> m_slots;
     std::uint32_t m_generation = 0;
 };
@@ -107,7 +108,9 @@ TilePath quantise(const core::Path& path, double scale, bool ring) {
     return out;
 }
 
-bool usable_ring(const TilePath& ring) { return ring.size() >= 3 && ring_area2(ring) != 0; }
+bool usable_ring(const TilePath& ring) {
+    return ring.size() >= 3 && ring_area2(ring) != 0;
+}
 
 core::Box box_of(const TilePath& path, core::Box box = {}) {
     for (const auto& p : path) {
@@ -193,8 +196,8 @@ void LayerIndex::Impl::build(std::vector<SourceFeature> features) {
     };
     for (auto& f : features) {
         if (f.id > max_source_id) {
-            throw InputError("layer '" + options.name + "': feature id " + std::to_string(f.id) +
-                             " is not below 2^52", ErrorContext{{}, options.name, std::nullopt});
+            throw InputError("layer '" + options.name + "': feature id " + std::to_string(f.id) + " is not below 2^52",
+                             ErrorContext{{}, options.name, std::nullopt});
         }
         SourceShape shape;
         if (!f.geometry.is_null() && !f.geometry.is_empty()) {
@@ -267,8 +270,8 @@ void LayerIndex::Impl::intern_properties() {
                 keys.push_back(k);
             }
             // Type and exact text identify a value (to_string keeps 17 digits).
-            auto [vit, vnew] =
-                value_ids.try_emplace({static_cast<int>(v.type()), v.to_string()}, static_cast<std::uint32_t>(values.size()));
+            auto [vit, vnew] = value_ids.try_emplace({static_cast<int>(v.type()), v.to_string()},
+                                                     static_cast<std::uint32_t>(values.size()));
             if (vnew) {
                 values.push_back(v);
             }
@@ -441,8 +444,8 @@ void LayerIndex::Impl::build_points(const std::vector<SourceShape>& shapes, cons
                 }
                 const auto n = static_cast<double>(members.size());
                 Item item{{to_int(sx / n), to_int(sy / n)}, 0, std::move(members)};
-                item.bytes = item.members.size() == 1 ? estimated_point_bytes(properties[points[item.members[0]].feature])
-                                                       : 40;
+                item.bytes =
+                    item.members.size() == 1 ? estimated_point_bytes(properties[points[item.members[0]].feature]) : 40;
                 items.push_back(std::move(item));
             }
             return items;
@@ -457,7 +460,8 @@ void LayerIndex::Impl::build_points(const std::vector<SourceShape>& shapes, cons
                 const std::int64_t ty1 = (item.at.y + buffer) / extent;
                 for (std::int64_t tx = std::max<std::int64_t>(tx0, 0); tx <= tx1; ++tx) {
                     for (std::int64_t ty = std::max<std::int64_t>(ty0, 0); ty <= ty1; ++ty) {
-                        auto& [count, bytes] = per_tile[(static_cast<std::uint64_t>(tx) << 32U) | static_cast<std::uint64_t>(ty)];
+                        auto& [count, bytes] =
+                            per_tile[(static_cast<std::uint64_t>(tx) << 32U) | static_cast<std::uint64_t>(ty)];
                         if (++count > options.max_features_per_tile) {
                             return false;
                         }
@@ -504,9 +508,15 @@ LayerIndex::~LayerIndex() = default;
 LayerIndex::LayerIndex(LayerIndex&&) noexcept = default;
 LayerIndex& LayerIndex::operator=(LayerIndex&&) noexcept = default;
 
-const LayerOptions& LayerIndex::options() const noexcept { return m_impl->options; }
-const core::Box& LayerIndex::bounds() const noexcept { return m_impl->bounds; }
-std::size_t LayerIndex::feature_count() const noexcept { return m_impl->feature_count; }
+const LayerOptions& LayerIndex::options() const noexcept {
+    return m_impl->options;
+}
+const core::Box& LayerIndex::bounds() const noexcept {
+    return m_impl->bounds;
+}
+std::size_t LayerIndex::feature_count() const noexcept {
+    return m_impl->feature_count;
+}
 
 std::size_t LayerIndex::encode(TileBuilder& builder, const TileId& tile, const FeatureHook& hook) const {
     // A layer left without features is not serialized (TileBuilder::serialize).
@@ -534,7 +544,8 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile, const Fe
     const std::int64_t oy = static_cast<std::int64_t>(tile.y) * extent;
     const auto sd = static_cast<double>(s);
     const core::Box query{static_cast<double>(ox - buffer) / sd, static_cast<double>(oy - buffer) / sd,
-                          static_cast<double>(ox + extent + buffer) / sd, static_cast<double>(oy + extent + buffer) / sd};
+                          static_cast<double>(ox + extent + buffer) / sd,
+                          static_cast<double>(oy + extent + buffer) / sd};
     std::size_t written = 0;
     TileGeometry g;
     // Layer key/value indexes of this tile, filled as properties are first used.
@@ -592,22 +603,19 @@ std::size_t LayerIndex::encode(LayerBuilder& layer, const TileId& tile, const Fe
         g.polygons.resize(polygons);
         // Features wholly inside the tile and its buffer need no clipping.
         const core::Box& b = zoom.index.box_at(hit.position);
-        const bool inside = b.min_x * sd - static_cast<double>(ox) >= clip_lo &&
-                            b.max_x * sd - static_cast<double>(ox) < clip_hi &&
-                            b.min_y * sd - static_cast<double>(oy) >= clip_lo &&
-                            b.max_y * sd - static_cast<double>(oy) < clip_hi;
+        const bool inside =
+            b.min_x * sd - static_cast<double>(ox) >= clip_lo && b.max_x * sd - static_cast<double>(ox) < clip_hi &&
+            b.min_y * sd - static_cast<double>(oy) >= clip_lo && b.max_y * sd - static_cast<double>(oy) < clip_hi;
         auto feature = layer.feature(zoom.ids[f]);
-        const bool drawn =
-            inside ? feature.set_geometry(g)
-                   : feature.set_geometry(clip_geometry(g, static_cast<std::int32_t>(-buffer),
-                                                        static_cast<std::int32_t>(extent + buffer)));
+        const bool drawn = inside ? feature.set_geometry(g)
+                                  : feature.set_geometry(clip_geometry(g, static_cast<std::int32_t>(-buffer),
+                                                                       static_cast<std::int32_t>(extent + buffer)));
         if (!drawn) {
             continue; // rolled back: nothing of it inside this tile
         }
         const std::vector<std::uint32_t>& t = m_impl->tags[zoom.props[f]];
         for (std::size_t k = 0; k < t.size(); k += 2) {
-            const std::uint32_t key =
-                key_map.get(t[k], [&] { return layer.key_index(m_impl->keys[t[k]]); });
+            const std::uint32_t key = key_map.get(t[k], [&] { return layer.key_index(m_impl->keys[t[k]]); });
             const std::uint32_t value =
                 value_map.get(t[k + 1], [&] { return layer.value_index(m_impl->values[t[k + 1]]); });
             feature.tag(key, value);
@@ -627,10 +635,11 @@ IndexMemory LayerIndex::memory() const {
     for (const StoredZoom& z : m_impl->zooms) {
         m.stored_vertices += z.vertices.size();
         m.stored_features += z.ids.size();
-        m.geometry_bytes += z.vertices.capacity() * sizeof(TilePoint) +
-                            (z.vertex_begin.capacity() + z.ring_begin.capacity() + z.part_begin.capacity() +
-                             z.props.capacity()) * sizeof(std::uint32_t) +
-                            z.ids.capacity() * sizeof(std::uint64_t) + z.types.capacity() * sizeof(GeomType);
+        m.geometry_bytes +=
+            z.vertices.capacity() * sizeof(TilePoint) +
+            (z.vertex_begin.capacity() + z.ring_begin.capacity() + z.part_begin.capacity() + z.props.capacity()) *
+                sizeof(std::uint32_t) +
+            z.ids.capacity() * sizeof(std::uint64_t) + z.types.capacity() * sizeof(GeomType);
         m.index_bytes += z.index.memory_bytes();
     }
     for (const auto& t : m_impl->tags) {

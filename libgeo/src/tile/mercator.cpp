@@ -12,7 +12,9 @@ namespace {
 constexpr double earth_radius = 6378137.0; // WGS84 semi-major axis, as EPSG:3857 uses
 constexpr double deg = std::numbers::pi / 180.0;
 
-double tiles_at(std::uint32_t z) { return std::ldexp(1.0, static_cast<int>(z)); }
+double tiles_at(std::uint32_t z) {
+    return std::ldexp(1.0, static_cast<int>(z));
+}
 
 void check_zoom(std::uint32_t z) {
     if (z > static_cast<std::uint32_t>(max_zoom_level)) {

@@ -41,8 +41,8 @@ std::vector<SourceFeature> grid(std::mt19937& rng) {
     for (int r = 0; r <= rows; ++r) {
         for (int c = 0; c <= cols; ++c) {
             const bool border = r == 0 || c == 0 || r == rows || c == cols;
-            node[r][c] = lonlat_to_mercator(
-                {origin.x + (c + (border ? 0 : jitter(rng))) * cell, origin.y + (r + (border ? 0 : jitter(rng))) * cell});
+            node[r][c] = lonlat_to_mercator({origin.x + (c + (border ? 0 : jitter(rng))) * cell,
+                                             origin.y + (r + (border ? 0 : jitter(rng))) * cell});
         }
     }
     std::vector<SourceFeature> out;
@@ -50,7 +50,8 @@ std::vector<SourceFeature> grid(std::mt19937& rng) {
         for (int c = 0; c < cols; ++c) {
             SourceFeature f;
             f.id = static_cast<std::uint64_t>(r * cols + c);
-            f.geometry = Geometry::polygon({{node[r][c], node[r][c + 1], node[r + 1][c + 1], node[r + 1][c], node[r][c]}});
+            f.geometry =
+                Geometry::polygon({{node[r][c], node[r][c + 1], node[r + 1][c + 1], node[r + 1][c], node[r][c]}});
             f.properties = {{"code", "synthetic-" + std::to_string(1000 + f.id)}, {"row", r}, {"col", c}};
             out.push_back(std::move(f));
         }

@@ -43,8 +43,9 @@ std::vector<SourceFeature> synthetic_grid(int rows, int cols, double cell_deg, u
         if (it == edges.end()) {
             const XY p = node[key.first.first][key.first.second];
             const XY q = node[key.second.first][key.second.second];
-            const bool outer = (key.first.first == key.second.first && (key.first.first == 0 || key.first.first == rows)) ||
-                               (key.first.second == key.second.second && (key.first.second == 0 || key.first.second == cols));
+            const bool outer =
+                (key.first.first == key.second.first && (key.first.first == 0 || key.first.first == rows)) ||
+                (key.first.second == key.second.second && (key.first.second == 0 || key.first.second == cols));
             Path path{p};
             for (int k = 1; k < 12; ++k) {
                 const double t = k / 12.0;
@@ -124,8 +125,7 @@ SegmentStats check_shared_boundaries(const DecodedLayer& layer, std::int32_t lo,
     return stats;
 }
 
-SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms,
-                         std::vector<SourceFeature> features) {
+SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms, std::vector<SourceFeature> features) {
     LayerOptions options;
     options.name = "grids";
     options.kind = kind;
@@ -153,8 +153,8 @@ SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms
                 static_cast<std::int32_t>(std::lround(hi.x) - static_cast<long>(ox)),
                 static_cast<std::int32_t>(std::lround(hi.y) - static_cast<long>(oy))};
             const auto buffer = static_cast<std::int32_t>(options.buffer);
-            const SegmentStats s = check_shared_boundaries(*layer, -buffer,
-                                                           static_cast<std::int32_t>(options.extent) + buffer, outer);
+            const SegmentStats s =
+                check_shared_boundaries(*layer, -buffer, static_cast<std::int32_t>(options.extent) + buffer, outer);
             total.shared += s.shared;
             total.unmatched += s.unmatched;
         }
@@ -165,7 +165,8 @@ SegmentStats check_layer(LayerKind kind, const std::vector<std::uint32_t>& zooms
 } // namespace
 
 TEST(TileCoverage, NeighboursShareTheirBoundaryVertexForVertexAtEveryZoom) {
-    const SegmentStats stats = check_layer(LayerKind::coverage, {9, 10, 11, 12, 13, 14}, synthetic_grid(8, 10, 0.01, 42));
+    const SegmentStats stats =
+        check_layer(LayerKind::coverage, {9, 10, 11, 12, 13, 14}, synthetic_grid(8, 10, 0.01, 42));
     EXPECT_GT(stats.shared, 1000U);
     EXPECT_EQ(stats.unmatched, 0U);
 }

@@ -53,8 +53,7 @@ TEST(TileEncoder, PolygonMatchesTheSpecExample) {
     ASSERT_TRUE(f.set_polygons(polys));
     ASSERT_TRUE(f.commit());
     const auto decoded = decode_tile(tile.serialize());
-    EXPECT_EQ(decoded.layers[0].features[0].commands,
-              (std::vector<std::uint32_t>{9, 6, 12, 18, 10, 12, 24, 44, 15}));
+    EXPECT_EQ(decoded.layers[0].features[0].commands, (std::vector<std::uint32_t>{9, 6, 12, 18, 10, 12, 24, 44, 15}));
 }
 
 TEST(TileEncoder, ExteriorRingsArePositiveAndHolesNegative) {

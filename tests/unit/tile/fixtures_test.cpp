@@ -109,8 +109,8 @@ TEST(TileFixtures, ValidFixturesDecodeToTheirContentAndInvalidOnesAreRejected) {
         const bool is_valid = info.at("validity").at("v2").get<bool>();
         const std::string bytes = read_file(dir / "tile.mvt");
         if (!is_valid || strict_rejects.contains(name)) {
-            EXPECT_THROW((void)decode_tile(bytes), FormatError) << "fixture " << name << " should be rejected: "
-                                                               << info.value("description", "");
+            EXPECT_THROW((void)decode_tile(bytes), FormatError)
+                << "fixture " << name << " should be rejected: " << info.value("description", "");
             ++invalid;
             continue;
         }

@@ -25,7 +25,7 @@ namespace geo::tile {
 
 /// A tile (or one of its messages) is malformed.
 class FormatError : public geo::Error {
-public:
+  public:
     using Error::Error;
 };
 

@@ -39,7 +39,7 @@ class FeatureBuilder;
 
 /// One layer of a tile: its features, and keys/values de-duplicated.
 class LayerBuilder {
-public:
+  public:
     LayerBuilder(std::string name, std::uint32_t extent);
     LayerBuilder(const LayerBuilder&) = delete;
     LayerBuilder& operator=(const LayerBuilder&) = delete;
@@ -73,7 +73,7 @@ public:
     /// Make room for about this many distinct values (avoids rehashing).
     void reserve_values(std::size_t count);
 
-private:
+  private:
     friend class FeatureBuilder;
     friend class TileBuilder;
 
@@ -98,7 +98,7 @@ private:
 /// A feature being written. Nothing reaches the layer until commit(); when
 /// the builder goes out of scope uncommitted, the feature is rolled back.
 class FeatureBuilder {
-public:
+  public:
     FeatureBuilder(LayerBuilder& layer, std::optional<std::uint64_t> id);
     ~FeatureBuilder(); // uncommitted content is discarded
     FeatureBuilder(const FeatureBuilder&) = delete;
@@ -128,7 +128,7 @@ public:
     void rollback() noexcept;
     [[nodiscard]] bool committed() const noexcept { return m_state == State::committed; }
 
-private:
+  private:
     enum class State { open, committed, rolled_back };
     LayerBuilder* m_layer;
     std::optional<std::uint64_t> m_id;
@@ -141,7 +141,7 @@ private:
 
 /// A whole tile: an ordered set of uniquely named layers.
 class TileBuilder {
-public:
+  public:
     TileBuilder() = default;
     TileBuilder(const TileBuilder&) = delete;
     TileBuilder& operator=(const TileBuilder&) = delete;
@@ -160,7 +160,7 @@ public:
     /// should not write them); a tile without features is an empty string.
     [[nodiscard]] std::string serialize() const;
 
-private:
+  private:
     std::vector<std::unique_ptr<LayerBuilder>> m_layers;
 };
 

@@ -55,12 +55,12 @@ enum class LayerKind {
 };
 
 struct LayerOptions {
-    std::string name;              ///< layer name in the tile (required)
+    std::string name; ///< layer name in the tile (required)
     LayerKind kind = LayerKind::automatic;
     std::uint32_t min_zoom = 0;
-    std::uint32_t max_zoom = 14;   ///< tiles above are over-zoomed from this level by clients
+    std::uint32_t max_zoom = 14; ///< tiles above are over-zoomed from this level by clients
     std::uint32_t extent = 4096;
-    std::uint32_t buffer = 64;     ///< tile units around each tile
+    std::uint32_t buffer = 64; ///< tile units around each tile
     /// Simplification tolerance and minimum feature size in pixels of a
     /// 256-pixel tile (1 pixel = extent/256 tile units). 0 disables both.
     double pixel_tolerance = 1.0;
@@ -72,15 +72,15 @@ struct LayerOptions {
 
 /// Memory used by the prepared geometry (measured, not estimated).
 struct IndexMemory {
-    std::size_t stored_vertices = 0;  ///< over all zooms
-    std::size_t stored_features = 0;  ///< feature entries over all zooms
-    std::size_t geometry_bytes = 0;   ///< vertex, ring and part arrays
-    std::size_t index_bytes = 0;      ///< per-zoom spatial index (packed R-tree)
-    std::size_t property_bytes = 0;   ///< shared feature properties
+    std::size_t stored_vertices = 0; ///< over all zooms
+    std::size_t stored_features = 0; ///< feature entries over all zooms
+    std::size_t geometry_bytes = 0;  ///< vertex, ring and part arrays
+    std::size_t index_bytes = 0;     ///< per-zoom spatial index (packed R-tree)
+    std::size_t property_bytes = 0;  ///< shared feature properties
     [[nodiscard]] double bytes_per_vertex() const noexcept {
-        return stored_vertices == 0 ? 0.0
-                                    : static_cast<double>(geometry_bytes + index_bytes) /
-                                          static_cast<double>(stored_vertices);
+        return stored_vertices == 0
+                   ? 0.0
+                   : static_cast<double>(geometry_bytes + index_bytes) / static_cast<double>(stored_vertices);
     }
 };
 
@@ -92,7 +92,7 @@ struct IndexMemory {
 using FeatureHook = std::function<void(std::uint64_t id, FeatureBuilder& feature)>;
 
 class LayerIndex {
-public:
+  public:
     /// Build all zooms now. Throws InputError for bad options (empty name,
     /// min_zoom > max_zoom, max_zoom > 18) or features of the wrong kind.
     LayerIndex(LayerOptions options, std::vector<SourceFeature> features);
@@ -117,7 +117,7 @@ public:
 
     [[nodiscard]] IndexMemory memory() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

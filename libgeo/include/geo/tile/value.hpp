@@ -27,7 +27,7 @@ enum class ValueType : std::uint8_t {
 };
 
 class Value {
-public:
+  public:
     Value() = default; ///< the empty string
     Value(std::string s) : m_v(std::in_place_index<0>, std::move(s)) {}
     Value(std::string_view s) : m_v(std::in_place_index<0>, std::string(s)) {}
@@ -36,12 +36,10 @@ public:
     Value(double d) : m_v(std::in_place_index<2>, d) {}
     Value(bool b) : m_v(std::in_place_index<6>, b) {}
     /// Signed integers become the `int_value` field (int64).
-    template <std::signed_integral T>
-    Value(T i) : m_v(std::in_place_index<3>, static_cast<std::int64_t>(i)) {}
+    template <std::signed_integral T> Value(T i) : m_v(std::in_place_index<3>, static_cast<std::int64_t>(i)) {}
     /// Unsigned integers become the `uint_value` field.
     template <std::unsigned_integral T>
-        requires(!std::same_as<T, bool>)
-    Value(T u) : m_v(std::in_place_index<4>, static_cast<std::uint64_t>(u)) {}
+    requires(!std::same_as<T, bool>) Value(T u) : m_v(std::in_place_index<4>, static_cast<std::uint64_t>(u)) {}
     /// The zig-zag encoded `sint_value` field (smaller for negative numbers).
     static Value sint(std::int64_t i) {
         Value v;
@@ -55,7 +53,7 @@ public:
     [[nodiscard]] const std::string& as_string() const;
     [[nodiscard]] float as_float() const;
     [[nodiscard]] double as_double() const;
-    [[nodiscard]] std::int64_t as_int() const;  ///< int64 or sint64
+    [[nodiscard]] std::int64_t as_int() const; ///< int64 or sint64
     [[nodiscard]] std::uint64_t as_uint() const;
     [[nodiscard]] bool as_bool() const;
     /// Any numeric type (and bool) as a double; throws for strings.
@@ -65,7 +63,7 @@ public:
 
     friend bool operator==(const Value&, const Value&) = default;
 
-private:
+  private:
     struct SInt {
         std::int64_t value = 0;
         friend bool operator==(const SInt&, const SInt&) = default;
