@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,6 +52,17 @@ inline void write_text(const std::string& path, const std::string& text) {
 inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// A GDAL driver by name, registering the drivers first (ctest runs each test
+/// in its own process, so no earlier test has done it).
+inline GDALDriver& driver(const char* name) {
+    GDALAllRegister();
+    GDALDriver* found = GetGDALDriverManager()->GetDriverByName(name);
+    if (found == nullptr) {
+        throw std::runtime_error(std::string("GDAL has no driver ") + name);
+    }
+    return *found;
 }
 
 /// Latin-1 bytes of "Zürich", "São Paulo", "Besançon" (not UTF-8).

@@ -173,8 +173,7 @@ TEST(ReadFiles, SeveralLayersWithoutChoiceIsAnErrorListingThem) {
     TempDir dir;
     const auto path = dir.file("multi.gpkg");
     {
-        GDALDatasetUniquePtr ds(
-            GetGDALDriverManager()->GetDriverByName("GPKG")->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        GDALDatasetUniquePtr ds(io_test::driver("GPKG").Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         OGRSpatialReference wgs84;
         wgs84.importFromEPSG(4326);
         ds->CreateLayer("grids", &wgs84, wkbPolygon, nullptr);
@@ -225,8 +224,7 @@ TEST(ReadFiles, TruncatedGeoPackageIsAnIoError) {
     TempDir dir;
     const auto path = dir.file("cut.gpkg");
     {
-        GDALDatasetUniquePtr ds(
-            GetGDALDriverManager()->GetDriverByName("GPKG")->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        GDALDatasetUniquePtr ds(io_test::driver("GPKG").Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         OGRSpatialReference wgs84;
         wgs84.importFromEPSG(4326);
         OGRLayer* layer = ds->CreateLayer("pts", &wgs84, wkbPoint, nullptr);
@@ -304,8 +302,7 @@ TEST(ReadFeatures, CurvesAreLinearisedAndZIsDropped) {
     TempDir dir;
     const auto path = dir.file("curve.gpkg");
     {
-        GDALDatasetUniquePtr ds(
-            GetGDALDriverManager()->GetDriverByName("GPKG")->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        GDALDatasetUniquePtr ds(io_test::driver("GPKG").Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         OGRSpatialReference srs;
         srs.importFromEPSG(4547);
         OGRLayer* layer = ds->CreateLayer("c", &srs, wkbUnknown, nullptr);

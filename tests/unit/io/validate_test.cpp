@@ -69,8 +69,7 @@ TEST(Validate, EmptyAndMissingGeometriesAreReported) {
     const auto path = dir.file("holes.gpkg");
     {
         GDALAllRegister();
-        GDALDatasetUniquePtr ds(
-            GetGDALDriverManager()->GetDriverByName("GPKG")->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        GDALDatasetUniquePtr ds(io_test::driver("GPKG").Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         OGRSpatialReference wgs84;
         wgs84.importFromEPSG(4326);
         OGRLayer* layer = ds->CreateLayer("holes", &wgs84, wkbPolygon, nullptr);
