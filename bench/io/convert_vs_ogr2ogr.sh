@@ -23,7 +23,8 @@ best() { # best "wall cpu" of $runs runs of the command
   for _ in $(seq "$runs"); do
     rm -rf "$tmp/out"*
     local t
-    /usr/bin/time -o "$tmp/time" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+    local TIMEFORMAT='%R %U %S' # bash's time keyword: no extra package needed
+    { time "$@" >/dev/null 2>&1 || true; } 2>"$tmp/time"
     read -r wall user sys <"$tmp/time"
     if awk "BEGIN{exit !($wall < $best_wall)}"; then
       best_wall=$wall
