@@ -12,6 +12,7 @@
 #include <cctype>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 namespace tileserver {
 
@@ -268,13 +269,32 @@ LayerCatalog::LayerCatalog(const std::vector<ScenarioSource>& sources) {
                 continue;
             }
             auto layer = load_layer(source.path, info.name);
+            if (const auto field = layer->field_index("category")) {
+                std::set<std::string> values;
+                for (const auto& f : layer->features()) {
+                    if (values.size() >= 64) {
+                        break;
+                    }
+                    if (auto v = geo::io::to_string(f.attributes[*field]); !v.empty()) {
+                        values.insert(std::move(v));
+                    }
+                }
+                scenario->categories[info.name].assign(values.begin(), values.end());
+            }
             scenario->synthetic = scenario->synthetic || layer->synthetic;
             scenario->osm_derived = scenario->osm_derived || layer->osm_derived;
             scenario->bounds_lonlat.expand(layer->bounds_lonlat());
             scenario->layers.emplace(info.name, std::move(layer));
         }
-        if (mentions(source.name, "synthetic") || mentions(source.path, "synthetic")) {
+        if (source.synthetic || mentions(source.name, "synthetic") || mentions(source.path, "synthetic")) {
             scenario->synthetic = true;
+        }
+        if (!source.label.empty()) {
+            scenario->label = source.label;
+        }
+        scenario->attribution = scenario->osm_derived ? "© OpenStreetMap contributors" : "";
+        if (!source.attribution.empty() && scenario->attribution.find(source.attribution) == std::string::npos) {
+            scenario->attribution += (scenario->attribution.empty() ? "" : " · ") + source.attribution;
         }
         try {
             scenario->incidents = std::make_unique<IncidentService>(source.path, scenario->layer("grids"));

@@ -77,11 +77,14 @@ struct Scenario {
     std::string name;
     std::string path;
     std::string label;   ///< human title for the page switcher
+    std::string attribution; ///< all attribution text for the scenario's tiles and page
     bool synthetic = false;
     bool osm_derived = false;
     geo::core::Box bounds_lonlat;
     std::map<std::string, std::unique_ptr<Layer>> layers; ///< static layers (not incidents)
     std::unique_ptr<IncidentService> incidents;           ///< null when the store cannot be opened
+    /// Distinct values of the `category` field per layer (at most 64), for the page's filters.
+    std::map<std::string, std::vector<std::string>> categories;
 
     [[nodiscard]] const Layer* layer(const std::string& name) const;
     /// Static layers plus "incidents" when a store is attached, standard names first.

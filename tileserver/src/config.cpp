@@ -96,10 +96,25 @@ void load_config_file(const std::string& path, ServerConfig& config) {
     read_key(root, "vendor_dir", config.vendor_dir, path);
     read_key(root, "basemap_url", config.basemap_url, path);
     if (root.contains("scenarios")) {
-        std::vector<std::string> scenarios;
-        read_key(root, "scenarios", scenarios, path);
-        for (const auto& s : scenarios) {
-            config.scenarios.push_back(parse_scenario_argument(s));
+        // Each entry: "PATH", "NAME=PATH", or {"path", "name", "label", "attribution", "synthetic"}.
+        if (!root.at("scenarios").is_array()) {
+            throw geo::InputError("config key 'scenarios' must be an array", {path, {}, {}});
+        }
+        for (const auto& entry : root.at("scenarios")) {
+            if (entry.is_string()) {
+                config.scenarios.push_back(parse_scenario_argument(entry.get<std::string>()));
+                continue;
+            }
+            if (!entry.is_object() || !entry.contains("path") || !entry.at("path").is_string()) {
+                throw geo::InputError("each scenario needs a 'path'", {path, {}, {}});
+            }
+            std::string name = entry.value("name", std::string());
+            ScenarioSource source = parse_scenario_argument(
+                name.empty() ? entry.at("path").get<std::string>() : name + "=" + entry.at("path").get<std::string>());
+            read_key(entry, "label", source.label, path);
+            read_key(entry, "attribution", source.attribution, path);
+            read_key(entry, "synthetic", source.synthetic, path);
+            config.scenarios.push_back(std::move(source));
         }
     }
     if (root.contains("limits")) {

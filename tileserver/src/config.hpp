@@ -24,6 +24,9 @@ struct Limits {
 struct ScenarioSource {
     std::string name;
     std::string path;
+    std::string label;       ///< title in the page's switcher (default: name)
+    std::string attribution; ///< extra attribution text (OSM attribution is detected by itself)
+    bool synthetic = false;  ///< force the "synthetic" label
 };
 
 struct ServerConfig {

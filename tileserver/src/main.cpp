@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -49,6 +50,9 @@ int main(int argc, char** argv) {
     app.add_option("--styles-dir", styles_dir, "MapLibre styles (default: styles/ of the source tree)");
     app.add_option("--vendor-dir", vendor_dir, "maplibre-gl dist directory (default: node_modules)");
     app.add_option("--basemap-url", basemap, "Optional raster basemap URL template for the page ({z}/{x}/{y})");
+    std::vector<std::string> labels, attributions;
+    app.add_option("--label", labels, "NAME=TEXT: a scenario's title in the page's switcher (repeatable)");
+    app.add_option("--attribution", attributions, "NAME=TEXT: attribution for a scenario's data (repeatable)");
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -75,6 +79,21 @@ int main(int argc, char** argv) {
         for (const auto& s : scenarios) {
             config.scenarios.push_back(parse_scenario_argument(s));
         }
+        auto apply = [&config](const std::vector<std::string>& items, std::string ScenarioSource::*field,
+                               const char* option) {
+            for (const auto& item : items) {
+                const auto eq = item.find('=');
+                auto it = std::find_if(config.scenarios.begin(), config.scenarios.end(),
+                                       [&](const ScenarioSource& s) { return s.name == item.substr(0, eq); });
+                if (eq == std::string::npos || it == config.scenarios.end()) {
+                    throw geo::InputError(std::string(option) + " '" + item + "' names no scenario", {},
+                                          "use NAME=TEXT with the NAME of a scenario");
+                }
+                (*it).*field = item.substr(eq + 1);
+            }
+        };
+        apply(labels, &ScenarioSource::label, "--label");
+        apply(attributions, &ScenarioSource::attribution, "--attribution");
         if (config.scenarios.empty()) {
             throw geo::InputError("no scenario GeoPackage given", {}, "tileserver [options] SCENARIO.gpkg...");
         }

@@ -1,6 +1,7 @@
 #include "router.hpp"
 
 #include "gzip.hpp"
+#include "http_util.hpp"
 #include "incidents.hpp"
 
 #include "geo/core/error.hpp"
@@ -115,8 +116,8 @@ json incident_json(const inc::Incident& i) {
                 {"location", json::array({i.location.x, i.location.y})}};
 }
 
-const char* attribution_of(const Scenario& s) {
-    return s.osm_derived ? "© OpenStreetMap contributors" : "";
+const std::string& attribution_of(const Scenario& s) {
+    return s.attribution;
 }
 
 } // namespace
@@ -137,48 +138,6 @@ struct Router::Context {
         return *scenario;
     }
 };
-
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-    // Compare over the longer length so the loop count does not depend on the secret's prefix.
-    const std::size_t n = std::max(a.size(), b.size());
-    unsigned diff = static_cast<unsigned>(a.size() ^ b.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-        const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-        diff |= static_cast<unsigned>(x ^ y);
-    }
-    return diff == 0;
-}
-
-std::optional<std::string> url_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%') {
-            if (i + 2 >= text.size()) {
-                return std::nullopt;
-            }
-            int v = 0;
-            const auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, v, 16);
-            if (ec != std::errc() || ptr != text.data() + i + 3) {
-                return std::nullopt;
-            }
-            if (v == 0) {
-                return std::nullopt;
-            }
-            out.push_back(static_cast<char>(v));
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-        } else if (c == '\0') {
-            return std::nullopt;
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
 
 Router::Router(const ServerConfig& config, LayerCatalog& catalog, const StaticFiles& files)
     : m_config(config), m_catalog(catalog), m_files(files), m_cache(config.cache_mb * 1024 * 1024) {}
@@ -667,7 +626,7 @@ Response Router::style(Context& ctx, const std::string& name) {
                     source["url"] = base + url;
                 }
             }
-            if (source.contains("attribution") || scenario.osm_derived) {
+            if (source.contains("attribution") || !scenario.attribution.empty()) {
                 source["attribution"] = attribution_of(scenario);
             }
         }
@@ -710,6 +669,7 @@ Response Router::scenarios(Context& ctx) {
                         {"bounds", lonlat_bounds_json(s->bounds_lonlat)},
                         {"center", center_json(s->bounds_lonlat)},
                         {"layers", s->layer_names()},
+                        {"categories", s->categories},
                         {"incidents", incidents}});
     }
     return json_response(ctx.request, http::status::ok,

@@ -67,10 +67,4 @@ private:
     std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
 };
 
-/// Constant-time comparison (the time depends only on the lengths, never on where bytes differ).
-[[nodiscard]] bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
-
-/// Percent-decoding of one URL component; nullopt for malformed escapes or a NUL byte.
-[[nodiscard]] std::optional<std::string> url_decode(std::string_view text, bool plus_is_space);
-
 } // namespace tileserver

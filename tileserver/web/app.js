@@ -168,16 +168,18 @@ function installPopups(map) {
   }
 }
 
-async function fillServiceCategories() {
+function fillServiceCategories() {
   const sel = $('sa-category');
   sel.length = 1;
   const s = scenario();
-  if (!s || !s.layers.includes('service_areas')) return;
-  try {
-    const tj = await getJson(prefix(s.name) + '/tiles/service_areas.json');
-    const fields = tj.vector_layers[0].fields;
-    sel.disabled = !('category' in fields || 'facility' in fields);
-  } catch (err) { sel.disabled = true; }
+  const values = (s && s.categories && s.categories.service_areas) || [];
+  for (const v of values) {
+    const opt = document.createElement('option');
+    opt.value = v;
+    opt.textContent = v;
+    sel.append(opt);
+  }
+  sel.disabled = values.length === 0;
 }
 
 function switchScenario(map, name) {
@@ -209,7 +211,7 @@ async function main() {
   for (const s of state.scenarios) {
     const opt = document.createElement('option');
     opt.value = s.name;
-    opt.textContent = s.label + (s.synthetic ? ' (synthetic)' : '');
+    opt.textContent = s.label + (s.synthetic && !/synthetic/i.test(s.label) ? ' (synthetic)' : '');
     sel.append(opt);
   }
   const fromHash = decodeURIComponent((location.hash.match(/scenario=([^&]+)/) || [])[1] || '');

@@ -67,6 +67,26 @@ test('The command-centre page renders every layer and shows a new incident live'
     assert.match(await page.textContent('#synthetic'), /synthetic/);
     assert.equal(await page.isVisible('#synthetic'), true);
 
+    // Service circles filter by category and level.
+    const before = counts['service-areas-fill'];
+    await page.selectOption('#sa-category', 'clinic');
+    await page.selectOption('#sa-level', '5');
+    await page.waitForFunction(() => window.map.loaded(), null, { timeout: 10000 });
+    const fiveMinutes = await page.evaluate(() => window.map.queryRenderedFeatures({ layers: ['service-areas-fill'] })
+      .map((f) => f.properties.minutes));
+    assert.ok(fiveMinutes.length > 0 && fiveMinutes.length < before && fiveMinutes.every((m) => m === 5), JSON.stringify(fiveMinutes));
+    await page.selectOption('#sa-level', '');
+    await page.selectOption('#sa-category', '');
+
+    // A click on a grid opens a popup with its code and counts.
+    const box = await page.locator('#map canvas').boundingBox();
+    const gridPoint = await page.evaluate(() => window.map.project([117.713, 39.018]));
+    await page.mouse.click(box.x + gridPoint.x, box.y + gridPoint.y);
+    await page.waitForSelector('.maplibregl-popup-content', { timeout: 10000 });
+    await page.waitForFunction(() => /incidents/.test(document.querySelector('.maplibregl-popup-content').textContent), null, { timeout: 10000 });
+    const popup = await page.textContent('.maplibregl-popup-content');
+    assert.match(popup, /120116001001005/);
+
     // A new incident arrives through the API and appears without a reload.
     await postIncident(server.base, 117.725, 39.005, 'e2e_marker');
     await page.waitForFunction(() => window.map.queryRenderedFeatures({ layers: ['incidents-points'] })

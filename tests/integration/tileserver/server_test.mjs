@@ -53,7 +53,8 @@ before(async () => {
   const gpkg = makeScenario(work);
   secondGpkg = makeScenario(work, 'second', [7.41, 43.72]);
   server = await startServer(binary, ['--token', TOKEN, '--threads', '2', '--max-body-bytes', '8192',
-    '--max-connections', '6', '--header-timeout', '1', '--body-timeout', '1', gpkg, `harbour=${secondGpkg}`]);
+    '--max-connections', '6', '--header-timeout', '1', '--body-timeout', '1', gpkg, `harbour=${secondGpkg}`,
+    '--label', 'harbour=Harbour district (synthetic)', '--attribution', 'harbour=© OpenStreetMap contributors']);
   base = server.base;
 });
 
@@ -357,7 +358,14 @@ test('One server holds several scenarios, each under /scenarios/{name}/', async 
   const list = await (await fetch(`${base}/api/scenarios`)).json();
   assert.deepEqual(list.scenarios.map((s) => s.name), ['testcity', 'harbour']);
   assert.ok(list.scenarios.every((s) => s.synthetic));
+  assert.equal(list.scenarios[1].label, 'Harbour district (synthetic)');
+  assert.deepEqual(list.scenarios[0].categories.service_areas, ['clinic']);
+  assert.deepEqual(list.scenarios[0].categories.facilities, ['clinic', 'school']);
+  assert.equal(list.scenarios[0].attribution, '');
+  const style = await (await fetch(`${base}/styles/command-centre.json?scenario=harbour`)).json();
+  assert.equal(style.sources.scenario.attribution, '© OpenStreetMap contributors');
   const tj = await (await fetch(`${base}/scenarios/harbour/tiles/grids.json`)).json();
+  assert.equal(tj.attribution, '© OpenStreetMap contributors');
   assert.ok(Math.abs(tj.bounds[0] - 7.41) < 1e-6);
   assert.equal(tj.tiles[0], `${base}/scenarios/harbour/tiles/grids/{z}/{x}/{y}.mvt`);
   const res = await fetch(`${base}/scenarios/harbour/api/incidents`, {
