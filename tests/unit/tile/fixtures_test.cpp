@@ -29,7 +29,9 @@ std::string read_file(const fs::path& p) {
 // The fixture's expected Value (one field set) against our decoded Value.
 void expect_value(const nlohmann::json& expected, const Value& actual, const std::string& where) {
     ASSERT_EQ(expected.size(), 1U) << where;
-    const auto& [field, v] = *expected.items().begin();
+    const auto it = expected.begin();
+    const std::string field = it.key();
+    const nlohmann::json& v = it.value();
     if (field == "string_value") {
         // 076 writes a string field as a JSON number; the tile holds its text.
         EXPECT_EQ(actual.as_string(), v.is_string() ? v.get<std::string>() : v.dump()) << where;
