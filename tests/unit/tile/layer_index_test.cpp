@@ -216,3 +216,21 @@ TEST(TileLayerIndex, AHookAddsRequestTimePropertiesAndReplacesExistingKeys) {
     EXPECT_EQ(props[1].second.as_int(), 7);
     EXPECT_EQ(props[2].first, "live");
 }
+
+TEST(TileLayerIndex, PointBudgetsHoldWithTheBufferToo) {
+    LayerOptions options;
+    options.name = "incidents";
+    options.kind = LayerKind::points;
+    options.max_features_per_tile = 150; // buffer stays at its default of 64 units
+    const LayerIndex index(options, synthetic_points(4000, 8));
+    std::size_t tiles = 0;
+    for (std::uint32_t z = 3; z <= 14; ++z) {
+        for (const TileId& tile : tiles_covering(index.bounds(), z)) {
+            TileBuilder builder;
+            const std::size_t written = index.encode(builder, tile);
+            EXPECT_LE(written, options.max_features_per_tile) << tile.to_string();
+            tiles += written > 0 ? 1 : 0;
+        }
+    }
+    EXPECT_GT(tiles, 50U);
+}
