@@ -16,6 +16,8 @@
 #include "geo/partition/partition.hpp"
 #include "geo/partition/report.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -53,10 +55,20 @@ struct PartitionOptions {
 };
 
 // --crs applies to inputs without a CRS: read as they are, fall back to --crs.
+// GeoJSON always claims WGS 84 (RFC 7946) even when it holds GCJ-02 or other
+// coordinates, so there --crs is taken as the truth.
 geo::io::Layer read(const std::string& path, const std::string& layer, const geogrid::InputOptions& input) {
     geo::io::ReadOptions options;
     options.layer = layer;
     options.encoding = input.encoding;
+    const auto ends_with = [&](const std::string& suffix) {
+        return path.size() >= suffix.size() &&
+               std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(),
+                          [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+    };
+    if (!input.crs.empty() && (ends_with(".geojson") || ends_with(".json"))) {
+        options.crs_override = input.crs;
+    }
     try {
         return geo::io::read_layer(path, options);
     } catch (const geo::CrsError&) {
