@@ -239,6 +239,8 @@ struct GeoPackageIncidentStore::Impl {
     Statement select_external;
     Statement select_history;
     Statement update_extent;
+    Statement max_id;
+    Statement bulk_history;
 
     Impl(const std::string& path, int flags)
         : db(path, flags),
@@ -259,7 +261,10 @@ struct GeoPackageIncidentStore::Impl {
           update_extent(db, "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1), "
                             "min_y = min(coalesce(min_y, ?2), ?2), max_x = max(coalesce(max_x, ?3), ?3), "
                             "max_y = max(coalesce(max_y, ?4), ?4), "
-                            "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'incidents'") {}
+                            "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'incidents'"),
+          max_id(db, "SELECT coalesce(max(id), 0) FROM incidents"),
+          bulk_history(db, "INSERT INTO incident_history (incident_id, from_status, to_status, at, note) "
+                           "SELECT id, NULL, 'reported', reported_at, NULL FROM incidents WHERE id > ?1 ORDER BY id") {}
 
     // Runs before the first statement is prepared: pragmas and schema.
     static Database& init(Database& db) {
@@ -330,7 +335,9 @@ struct GeoPackageIncidentStore::Impl {
         return db;
     }
 
-    AddResult add_one(const NewIncident& given) {
+    /// Insert one incident; its creation row in the history is written here
+    /// unless `with_history` is false (add_batch writes them all at once).
+    AddResult add_one(const NewIncident& given, bool with_history = true) {
         NewIncident generated;
         const NewIncident* in = &given;
         if (given.external_id.empty()) {
@@ -354,6 +361,9 @@ struct GeoPackageIncidentStore::Impl {
             return {find_id.int64(0), false};
         }
         const std::int64_t id = sqlite3_last_insert_rowid(db.handle());
+        if (!with_history) {
+            return {id, true};
+        }
         insert_history.reset().bind(1, id).bind_null(2).bind(3, std::string_view("reported"));
         insert_history.bind(4, std::string_view(at)).bind_null(5).run();
         return {id, true};
@@ -423,14 +433,23 @@ std::vector<AddResult> GeoPackageIncidentStore::add_batch(std::span<const NewInc
     std::vector<AddResult> out;
     out.reserve(incidents.size());
     core::Box extent;
-    Transaction tx(m_impl->db);
+    auto& im = *m_impl;
+    Transaction tx(im.db);
+    // Ids are AUTOINCREMENT and we hold the write lock, so the incidents this
+    // batch creates are exactly those above the current maximum: their
+    // creation rows go into the history with one statement (a third fewer
+    // statements per incident than one INSERT each).
+    im.max_id.reset();
+    const std::int64_t before = im.max_id.step() ? im.max_id.int64(0) : 0;
+    im.max_id.reset();
     for (const auto& in : incidents) {
-        out.push_back(m_impl->add_one(in));
+        out.push_back(im.add_one(in, false));
         if (out.back().created) {
             extent.expand(in.location);
         }
     }
-    m_impl->grow_extent(extent);
+    im.bulk_history.reset().bind(1, before).run();
+    im.grow_extent(extent);
     tx.commit();
     return out;
 }

@@ -143,6 +143,11 @@ TEST(IncidentStore, AddingTheSameExternalIdTwiceStoresItOnce) {
     EXPECT_EQ(r[1].id, r[2].id);
     EXPECT_EQ(store.count(), 2u);
     EXPECT_EQ(store.history(first.id).size(), 1u) << "one creation row, not one per add";
+    const auto created_in_batch = store.history(r[1].id);
+    ASSERT_EQ(created_in_batch.size(), 1u) << "one creation row for an incident added in a batch";
+    EXPECT_FALSE(created_in_batch[0].from);
+    EXPECT_EQ(created_in_batch[0].to, Status::reported);
+    EXPECT_EQ(created_in_batch[0].at, sample("hotline-2").reported_at);
 }
 
 TEST(IncidentStore, IncidentReadsBackAsWritten) {
