@@ -68,6 +68,7 @@ struct Options {
     std::string out;
     std::string report;
     std::string dump_instance;
+    std::vector<std::string> proxy_kinds{"park", "square"};
     geogrid::InputOptions input;
 };
 
@@ -409,9 +410,18 @@ void run(const Options& o) {
         note << "OSM holds " << shelters.size() << " emergency=assembly_point area(s) and " << points
              << " assembly point node(s) (nodes have no area, so no capacity).";
         if (shelters.empty()) {
-            shelters = sites_from_osm(ctx, {"park", "square"}, default_class, o.usable_share, table, {});
-            note << " Real shelter data are MISSING: parks (leisure=park) and squares (place=square, pedestrian "
-                    "areas) stand in as a documented PROXY ("
+            for (const auto& k : o.proxy_kinds) {
+                if (k != "park" && k != "square" && k != "school") {
+                    throw geo::InputError("--proxy-kinds takes park, square and school, got '" + k + "'");
+                }
+            }
+            shelters = sites_from_osm(ctx, o.proxy_kinds, default_class, o.usable_share, table, {});
+            std::string kinds;
+            for (const auto& k : o.proxy_kinds) {
+                kinds += (kinds.empty() ? "" : ", ") + k;
+            }
+            note << " Real shelter data are MISSING: OSM areas of kind " << kinds
+                 << " (leisure=park; place=square or pedestrian areas; amenity=school) stand in as a documented PROXY ("
                  << shelters.size() << " sites).";
         }
         note << " amenity=shelter (mostly weather shelters at stops) is not an emergency shelter.";
@@ -692,6 +702,9 @@ void setup(CLI::App& app) {
         "shelters", "Emergency shelters: capacity-respecting allocation, nearest-rule overload, K new sites");
     cmd->add_option("--network", o->network, "Walking network: OpenStreetMap file or a line layer")->required();
     cmd->add_option("--shelters", o->shelters, "Shelter layer (polygons or points), or 'osm'")->required();
+    cmd->add_option("--proxy-kinds", o->proxy_kinds,
+                    "With --shelters osm and no assembly points: OSM kinds used as proxy shelters (park square)")
+        ->delimiter(',');
     cmd->add_option("--class-field", o->class_field, "Field with the class (emergency/fixed/central, 紧急/固定/中心)");
     cmd->add_option("--default-class", o->default_class, "Class of shelters without a class field (emergency)");
     cmd->add_option("--capacity-field", o->capacity_field, "Field with the capacity in persons");

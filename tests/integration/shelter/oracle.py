@@ -39,6 +39,7 @@ def close(a, b):
 def main():
     folder = sys.argv[1]
     siting = "--siting" in sys.argv
+    min_candidates = int(sys.argv[sys.argv.index("--min-candidates") + 1]) if "--min-candidates" in sys.argv else 0
     pop = {int(r["unit"]): float(r["population"]) for r in csv.DictReader(open(folder + "/units.csv"))}
     sites = {int(r["site"]): (float(r["capacity"]), r["candidate"] == "1")
              for r in csv.DictReader(open(folder + "/sites.csv"))}
@@ -108,6 +109,7 @@ def main():
         out.update({"k": k, "candidates": len(y), "served_before_geogrid": result["served_before"],
                     "greedy_gain": greedy_gain, "ilp_gain": opt_gain, "ratio": ratio,
                     "bound": 1 - 1 / math.e, "ilp_seconds": time.perf_counter() - t1})
+        ok = ok and len(y) >= min_candidates
         ok = ok and close(result["served_before"], served_lp)
         ok = ok and greedy_gain >= (1 - 1 / math.e) * opt_gain - TOL * max(1.0, opt_gain)
         ok = ok and greedy_gain <= opt_gain + TOL * max(1.0, opt_gain)

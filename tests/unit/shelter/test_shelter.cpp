@@ -186,3 +186,23 @@ TEST(ShelterSiting, StopsWhenNoCandidateAddsAnyone) {
     const auto s = greedy_siting(pop, cap, cand, links, 2);
     EXPECT_TRUE(s.picks.empty());
 }
+
+TEST(ShelterSiting, GreedyCanMissTheOptimumButStaysWithinOneMinusOneOverE) {
+    // Six units of one person. Candidate 0 reaches units 0-3 (cap 4),
+    // candidate 1 units 0,1,4 and candidate 2 units 2,3,5 (cap 3 each).
+    // K = 2: greedy opens 0 (gain 4), then 1 (gain 1) = 5; the optimum {1, 2} = 6.
+    const std::vector<double> pop(6, 1.0);
+    const std::vector<double> cap{};
+    const std::vector<double> cand{4.0, 3.0, 3.0};
+    const std::vector<Link> links{{0, 0, 1.0}, {1, 0, 1.0}, {2, 0, 1.0}, {3, 0, 1.0}, {0, 1, 1.0},
+                                  {1, 1, 1.0}, {4, 1, 1.0}, {2, 2, 1.0}, {3, 2, 1.0}, {5, 2, 1.0}};
+    const auto s = greedy_siting(pop, cap, cand, links, 2);
+    ASSERT_EQ(s.picks.size(), 2U);
+    EXPECT_EQ(s.picks[0].candidate, 0U);
+    EXPECT_NEAR(s.picks[0].gain, 4.0, 1e-9);
+    EXPECT_EQ(s.picks[1].candidate, 1U); // tie with 2 goes to the lower index
+    EXPECT_NEAR(s.picks[1].gain, 1.0, 1e-9);
+    const double optimum = served_with(pop, cap, cand, links, {1, 2});
+    EXPECT_NEAR(optimum, 6.0, 1e-9);
+    EXPECT_GE(s.picks[1].served_after, greedy_bound * optimum);
+}
