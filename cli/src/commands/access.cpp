@@ -558,7 +558,7 @@ void setup(CLI::App& app) {
                     "Points farther from the network stay unsnapped and are reported (default 100 m)");
     cmd->add_option("--min-component-nodes", o->min_component_nodes,
                     "Snap only to network components with at least this many nodes (default 10)");
-    cmd->add_option("--gap-radius-m", o->gap_radius_m, "Radius around uncovered residents in gaps (default 100 m)");
+    cmd->add_option("--gap-cell-m", o->gap_radius_m, "Lattice cell size of gap polygons (default 100 m)");
     cmd->add_flag("!--no-per-facility", o->per_facility, "Skip the per-facility service areas");
     cmd->add_option("--residents", o->residents, "Resident points (or polygons: their point on surface)");
     cmd->add_option("--residents-layer", o->residents_layer, "Layer of --residents when it has several");

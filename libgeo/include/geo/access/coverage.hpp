@@ -12,9 +12,10 @@
 //  * a resident belongs to the first zone of a kind that covers its point
 //    (boundaries included); residents outside every zone of a kind are only
 //    counted in the study-area row (kind "all", code "all");
-//  * gaps for a level = union of discs of `gap_radius_m` (default 100 m)
-//    around residents with weight > 0 outside the level, intersected with
-//    the study area (the union of the zones when given).
+//  * gaps for a level = union of the square lattice cells of `gap_cell_m`
+//    (default 100 m, lattice anchored at the CRS origin) that hold a
+//    resident with weight > 0 outside the level, intersected with the study
+//    area (the union of the grids when given).
 
 #include "geo/core/coords.hpp"
 #include "geo/core/geometry.hpp"
@@ -66,6 +67,6 @@ coverage_rows(const std::string& category, const std::vector<Resident>& resident
 /// Gap polygons for one level (see the rules above). `study_area` may be a
 /// null Geometry: then the discs are not clipped.
 [[nodiscard]] core::Geometry gap_area(const std::vector<Resident>& residents, const std::vector<double>& distance,
-                                      double level_distance, double gap_radius_m, const core::Geometry& study_area);
+                                      double level_distance, double gap_cell_m, const core::Geometry& study_area);
 
 } // namespace geo::access
