@@ -359,9 +359,9 @@ void dump_instance(const std::string& dir, const std::vector<Place>& units, cons
     r.precision(17);
     r << "{\n  \"units\": " << units.size() << ",\n  \"shelters\": " << shelters.size()
       << ",\n  \"candidates\": " << candidates.size() << ",\n  \"links\": " << links.size()
-      << ",\n  \"served\": " << best.served << ",\n  \"person_metres\": " << best.person_metres
-      << ",\n  \"solve_seconds\": " << solve_seconds << ",\n  \"nearest_served\": " << nearest.served
-      << ",\n  \"k\": " << k;
+      << ",\n  \"demand\": " << best.demand << ",\n  \"served\": " << best.served
+      << ",\n  \"person_metres\": " << best.person_metres << ",\n  \"solve_seconds\": " << solve_seconds
+      << ",\n  \"nearest_served\": " << nearest.served << ",\n  \"k\": " << k;
     if (siting) {
         r << ",\n  \"served_before\": " << siting->served_before << ",\n  \"picks\": [";
         for (std::size_t i = 0; i < siting->picks.size(); ++i) {
