@@ -22,14 +22,11 @@ GeometryKind kind_of(const std::vector<LayerFeature>& features) {
     for (const auto& f : features) {
         switch (f.mercator.type()) {
         case geo::core::GeometryType::point:
-        case geo::core::GeometryType::multi_point:
-            return GeometryKind::point;
+        case geo::core::GeometryType::multi_point: return GeometryKind::point;
         case geo::core::GeometryType::line_string:
         case geo::core::GeometryType::linear_ring:
-        case geo::core::GeometryType::multi_line_string:
-            return GeometryKind::line;
-        default:
-            return GeometryKind::polygon;
+        case geo::core::GeometryType::multi_line_string: return GeometryKind::line;
+        default: return GeometryKind::polygon;
         }
     }
     return GeometryKind::polygon;
@@ -112,8 +109,8 @@ std::unique_ptr<Layer> load_layer(const std::string& path, const std::string& na
 }
 
 std::unique_ptr<geo::tile::LayerIndex> build_tile_index(const std::string& name, GeometryKind kind,
-                                                       const std::vector<geo::io::Field>& fields,
-                                                       const std::vector<LayerFeature>& features) {
+                                                        const std::vector<geo::io::Field>& fields,
+                                                        const std::vector<LayerFeature>& features) {
     std::vector<geo::tile::SourceFeature> source;
     source.reserve(features.size());
     for (const auto& f : features) {
@@ -122,18 +119,22 @@ std::unique_ptr<geo::tile::LayerIndex> build_tile_index(const std::string& name,
         sf.geometry = f.mercator;
         for (std::size_t i = 0; i < fields.size(); ++i) {
             const auto& v = f.attributes[i];
-            if (const auto* n = std::get_if<std::int64_t>(&v)) sf.properties.emplace_back(fields[i].name, *n);
-            else if (const auto* d = std::get_if<double>(&v)) sf.properties.emplace_back(fields[i].name, *d);
-            else if (const auto* t = std::get_if<std::string>(&v)) sf.properties.emplace_back(fields[i].name, *t);
-            else if (const auto* b = std::get_if<bool>(&v)) sf.properties.emplace_back(fields[i].name, *b);
+            if (const auto* n = std::get_if<std::int64_t>(&v))
+                sf.properties.emplace_back(fields[i].name, *n);
+            else if (const auto* d = std::get_if<double>(&v))
+                sf.properties.emplace_back(fields[i].name, *d);
+            else if (const auto* t = std::get_if<std::string>(&v))
+                sf.properties.emplace_back(fields[i].name, *t);
+            else if (const auto* b = std::get_if<bool>(&v))
+                sf.properties.emplace_back(fields[i].name, *b);
         }
         source.push_back(std::move(sf));
     }
     geo::tile::LayerOptions options;
     options.name = name;
-    options.kind = kind == GeometryKind::point ? geo::tile::LayerKind::points
+    options.kind = kind == GeometryKind::point                                 ? geo::tile::LayerKind::points
                    : (kind == GeometryKind::polygon && is_coverage_name(name)) ? geo::tile::LayerKind::coverage
-                                                                              : geo::tile::LayerKind::automatic;
+                                                                               : geo::tile::LayerKind::automatic;
     if (options.kind != geo::tile::LayerKind::coverage) {
         return std::make_unique<geo::tile::LayerIndex>(options, std::move(source));
     }
@@ -158,9 +159,8 @@ bool is_layer_name(const std::string& name) {
     if (name.empty() || name.size() > 64) {
         return false;
     }
-    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return (std::islower(c) != 0) || (std::isdigit(c) != 0) || c == '_';
-    });
+    return std::all_of(name.begin(), name.end(),
+                       [](unsigned char c) { return (std::islower(c) != 0) || (std::isdigit(c) != 0) || c == '_'; });
 }
 
 Layer::Layer(std::string name, std::vector<geo::io::Field> fields, std::vector<LayerFeature> features)

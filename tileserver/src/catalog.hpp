@@ -27,7 +27,7 @@ class IncidentService;
 
 /// Standard layer names (DESIGN.md §3), in drawing order: polygons first, points last.
 inline const std::vector<std::string>& standard_layers() {
-    static const std::vector<std::string> names{"jurisdictions", "grids",    "coverage", "service_areas",
+    static const std::vector<std::string> names{"jurisdictions",      "grids",      "coverage", "service_areas",
                                                 "shelter_allocation", "facilities", "shelters", "incidents"};
     return names;
 }
@@ -35,14 +35,14 @@ inline const std::vector<std::string>& standard_layers() {
 enum class GeometryKind { polygon, line, point };
 
 struct LayerFeature {
-    std::uint64_t id = 0;            ///< stable: the GeoPackage FID (MapLibre feature-state)
-    geo::core::Geometry mercator;    ///< EPSG:3857
-    geo::core::Box box;              ///< bounds of `mercator`
+    std::uint64_t id = 0;                   ///< stable: the GeoPackage FID (MapLibre feature-state)
+    geo::core::Geometry mercator;           ///< EPSG:3857
+    geo::core::Box box;                     ///< bounds of `mercator`
     std::vector<geo::io::Value> attributes; ///< aligned with Layer::fields
 };
 
 class Layer {
-public:
+  public:
     Layer(std::string name, std::vector<geo::io::Field> fields, std::vector<LayerFeature> features);
 
     [[nodiscard]] const std::string& name() const noexcept { return m_name; }
@@ -61,7 +61,7 @@ public:
     bool osm_derived = false; ///< show "© OpenStreetMap contributors"
     bool synthetic = false;   ///< label "synthetic" on the map
 
-private:
+  private:
     std::string m_name;
     std::vector<geo::io::Field> m_fields;
     std::vector<LayerFeature> m_features;
@@ -76,7 +76,7 @@ private:
 struct Scenario {
     std::string name;
     std::string path;
-    std::string label;   ///< human title for the page switcher
+    std::string label;       ///< human title for the page switcher
     std::string attribution; ///< all attribution text for the scenario's tiles and page
     bool synthetic = false;
     bool osm_derived = false;
@@ -100,7 +100,7 @@ struct Scenario {
 };
 
 class LayerCatalog {
-public:
+  public:
     /// Load every scenario; throws geo::Error (with the file) when one cannot be read.
     explicit LayerCatalog(const std::vector<ScenarioSource>& sources);
 
@@ -108,7 +108,7 @@ public:
     /// The named scenario, or the first one when `name` is empty; nullptr when unknown.
     [[nodiscard]] Scenario* find(const std::string& name) const;
 
-private:
+  private:
     std::vector<std::unique_ptr<Scenario>> m_scenarios;
 };
 

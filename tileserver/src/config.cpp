@@ -12,8 +12,7 @@ namespace tileserver {
 
 namespace {
 
-template <typename T>
-void read_key(const nlohmann::json& object, const char* key, T& out, const std::string& file) {
+template <typename T> void read_key(const nlohmann::json& object, const char* key, T& out, const std::string& file) {
     if (!object.contains(key)) {
         return;
     }
@@ -25,8 +24,7 @@ void read_key(const nlohmann::json& object, const char* key, T& out, const std::
     }
 }
 
-void read_ms(const nlohmann::json& object, const char* key, std::chrono::milliseconds& out,
-             const std::string& file) {
+void read_ms(const nlohmann::json& object, const char* key, std::chrono::milliseconds& out, const std::string& file) {
     double seconds = -1;
     read_key(object, key, seconds, file);
     if (object.contains(key)) {

@@ -11,9 +11,9 @@ namespace tileserver {
 
 /// Limits that protect the server from hostile or broken clients.
 struct Limits {
-    std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies get 413
-    std::size_t max_header_bytes = 16 * 1024;  ///< larger request heads get 431
-    std::size_t max_connections = 1024;        ///< more concurrent connections get 503
+    std::size_t max_body_bytes = 1024 * 1024;         ///< larger bodies get 413
+    std::size_t max_header_bytes = 16 * 1024;         ///< larger request heads get 431
+    std::size_t max_connections = 1024;               ///< more concurrent connections get 503
     std::chrono::milliseconds header_timeout{10'000}; ///< time to send a complete request head
     std::chrono::milliseconds body_timeout{30'000};   ///< time to send the body after the head
     std::chrono::milliseconds write_timeout{30'000};  ///< time for a client to take a response
@@ -32,15 +32,15 @@ struct ScenarioSource {
 struct ServerConfig {
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8080;
-    std::string token;             ///< bearer token for writes; empty = writes refused
-    std::size_t cache_mb = 256;    ///< byte budget of the encoded-tile cache
-    unsigned threads = 0;          ///< 0 = one per core
+    std::string token;          ///< bearer token for writes; empty = writes refused
+    std::size_t cache_mb = 256; ///< byte budget of the encoded-tile cache
+    unsigned threads = 0;       ///< 0 = one per core
     int min_zoom = 0;
-    int max_zoom = 18;             ///< tiles above this zoom are 400
-    std::string web_dir;           ///< index.html, app.js, app.css
-    std::string styles_dir;        ///< MapLibre styles (*.json)
-    std::string vendor_dir;        ///< maplibre-gl.js / maplibre-gl.css
-    std::string basemap_url;       ///< optional raster basemap template for the page
+    int max_zoom = 18;       ///< tiles above this zoom are 400
+    std::string web_dir;     ///< index.html, app.js, app.css
+    std::string styles_dir;  ///< MapLibre styles (*.json)
+    std::string vendor_dir;  ///< maplibre-gl.js / maplibre-gl.css
+    std::string basemap_url; ///< optional raster basemap template for the page
     Limits limits;
     std::vector<ScenarioSource> scenarios;
 };

@@ -10,8 +10,7 @@ namespace tileserver {
 namespace inc = geo::incident;
 
 bool IncidentQuery::matches(const inc::Incident& incident) const {
-    if (!categories.empty() &&
-        std::find(categories.begin(), categories.end(), incident.category) == categories.end()) {
+    if (!categories.empty() && std::find(categories.begin(), categories.end(), incident.category) == categories.end()) {
         return false;
     }
     if (since && incident.reported_at < *since) {

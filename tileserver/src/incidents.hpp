@@ -40,7 +40,7 @@ struct LiveIncident {
 };
 
 class IncidentService {
-public:
+  public:
     /// Opens (or adds) the incident tables in `path`; grids come from the scenario's grids layer.
     IncidentService(const std::string& path, const Layer* grids);
     ~IncidentService();
@@ -72,7 +72,7 @@ public:
     [[nodiscard]] std::uint64_t version() const;
     [[nodiscard]] std::int64_t max_id() const;
 
-private:
+  private:
     void publish(const geo::incident::Incident& incident); // caller holds m_mutex exclusively
     static std::uint64_t bucket_of(const geo::core::XY& m);
 

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
     app.add_option("--cache-mb", cache_mb, "Tile cache budget in MiB (default 256)")->check(CLI::Range(0, 1 << 20));
     app.add_option("--threads", threads, "I/O threads (default: one per core)")->check(CLI::Range(1, 256));
     app.add_option("--max-zoom", max_zoom, "Highest zoom served (default 18)")->check(CLI::Range(0, 22));
-    app.add_option("--max-body-bytes", max_body, "Largest request body (default 1 MiB)")->check(CLI::Range(0LL, 1LL << 34));
+    app.add_option("--max-body-bytes", max_body, "Largest request body (default 1 MiB)")
+        ->check(CLI::Range(0LL, 1LL << 34));
     app.add_option("--max-connections", max_connections, "Concurrent connections before 503 (default 1024)")
         ->check(CLI::Range(1LL, 1LL << 20));
     app.add_option("--header-timeout", header_timeout, "Seconds to send a request head (default 10)")
@@ -62,20 +63,34 @@ int main(int argc, char** argv) {
         if (const char* env = std::getenv("TILESERVER_TOKEN"); env != nullptr && token.empty()) {
             token = env;
         }
-        if (!bind.empty()) config.bind = bind;
-        if (port >= 0) config.port = static_cast<std::uint16_t>(port);
-        if (!token.empty()) config.token = token;
-        if (cache_mb >= 0) config.cache_mb = static_cast<std::size_t>(cache_mb);
-        if (threads > 0) config.threads = static_cast<unsigned>(threads);
-        if (max_zoom >= 0) config.max_zoom = max_zoom;
-        if (max_body >= 0) config.limits.max_body_bytes = static_cast<std::size_t>(max_body);
-        if (max_connections > 0) config.limits.max_connections = static_cast<std::size_t>(max_connections);
-        if (header_timeout > 0) config.limits.header_timeout = std::chrono::milliseconds(static_cast<long long>(header_timeout * 1000));
-        if (body_timeout > 0) config.limits.body_timeout = std::chrono::milliseconds(static_cast<long long>(body_timeout * 1000));
-        if (!web_dir.empty()) config.web_dir = web_dir;
-        if (!styles_dir.empty()) config.styles_dir = styles_dir;
-        if (!vendor_dir.empty()) config.vendor_dir = vendor_dir;
-        if (!basemap.empty()) config.basemap_url = basemap;
+        if (!bind.empty())
+            config.bind = bind;
+        if (port >= 0)
+            config.port = static_cast<std::uint16_t>(port);
+        if (!token.empty())
+            config.token = token;
+        if (cache_mb >= 0)
+            config.cache_mb = static_cast<std::size_t>(cache_mb);
+        if (threads > 0)
+            config.threads = static_cast<unsigned>(threads);
+        if (max_zoom >= 0)
+            config.max_zoom = max_zoom;
+        if (max_body >= 0)
+            config.limits.max_body_bytes = static_cast<std::size_t>(max_body);
+        if (max_connections > 0)
+            config.limits.max_connections = static_cast<std::size_t>(max_connections);
+        if (header_timeout > 0)
+            config.limits.header_timeout = std::chrono::milliseconds(static_cast<long long>(header_timeout * 1000));
+        if (body_timeout > 0)
+            config.limits.body_timeout = std::chrono::milliseconds(static_cast<long long>(body_timeout * 1000));
+        if (!web_dir.empty())
+            config.web_dir = web_dir;
+        if (!styles_dir.empty())
+            config.styles_dir = styles_dir;
+        if (!vendor_dir.empty())
+            config.vendor_dir = vendor_dir;
+        if (!basemap.empty())
+            config.basemap_url = basemap;
         for (const auto& s : scenarios) {
             config.scenarios.push_back(parse_scenario_argument(s));
         }
@@ -119,8 +134,10 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const geo::Error& e) {
         std::cerr << "tileserver: " << e.what();
-        if (!e.context().file.empty()) std::cerr << " [" << e.context().file << "]";
-        if (!e.hint().empty()) std::cerr << " (" << e.hint() << ")";
+        if (!e.context().file.empty())
+            std::cerr << " [" << e.context().file << "]";
+        if (!e.hint().empty())
+            std::cerr << " (" << e.hint() << ")";
         std::cerr << '\n';
         return 2;
     } catch (const std::exception& e) {

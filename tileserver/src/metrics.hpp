@@ -13,7 +13,7 @@
 namespace tileserver {
 
 class Metrics {
-public:
+  public:
     /// Record one answered request. `route` is a fixed label (never the raw path).
     void observe_request(const std::string& route, unsigned status, double seconds);
 
@@ -31,7 +31,7 @@ public:
     static constexpr std::array<double, 12> buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                     0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
-private:
+  private:
     struct Histogram {
         std::array<std::uint64_t, buckets.size()> counts{};
         std::uint64_t count = 0;

@@ -93,8 +93,8 @@ double TileRenderer::buffer_metres(int z) const {
     return size * m_options.buffer / m_options.extent;
 }
 
-std::string TileRenderer::render(const Scenario& scenario, const std::vector<std::string>& layers,
-                                 const TileId& tile, const IncidentQuery& query) const {
+std::string TileRenderer::render(const Scenario& scenario, const std::vector<std::string>& layers, const TileId& tile,
+                                 const IncidentQuery& query) const {
     const geo::tile::TileId tid{static_cast<std::uint32_t>(tile.z), tile.x, tile.y};
     const geo::core::Box bounds = tile_bounds(tile);
     const double scale = m_options.extent / bounds.width(); // tile units per metre

@@ -19,13 +19,13 @@ namespace tileserver {
 
 struct RenderOptions {
     std::uint32_t extent = 4096;
-    std::uint32_t buffer = 64;            ///< tile units around the tile kept by the clip
-    std::size_t cluster_threshold = 400;  ///< more incidents than this in one tile → clusters
-    std::uint32_t cluster_cell = 64;      ///< incident cluster cell size in tile units
+    std::uint32_t buffer = 64;           ///< tile units around the tile kept by the clip
+    std::size_t cluster_threshold = 400; ///< more incidents than this in one tile → clusters
+    std::uint32_t cluster_cell = 64;     ///< incident cluster cell size in tile units
 };
 
 class TileRenderer {
-public:
+  public:
     explicit TileRenderer(RenderOptions options = {}) : m_options(options) {}
 
     /// Encoded tile; empty string when no layer has a feature in the tile.
@@ -37,7 +37,7 @@ public:
 
     [[nodiscard]] const RenderOptions& options() const noexcept { return m_options; }
 
-private:
+  private:
     RenderOptions m_options;
 };
 

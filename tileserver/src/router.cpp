@@ -82,20 +82,21 @@ json center_json(const geo::core::Box& b) {
 const char* field_type_name(geo::io::FieldType t) {
     switch (t) {
     case geo::io::FieldType::int64:
-    case geo::io::FieldType::real:
-        return "Number";
-    case geo::io::FieldType::boolean:
-        return "Boolean";
-    default:
-        return "String";
+    case geo::io::FieldType::real: return "Number";
+    case geo::io::FieldType::boolean: return "Boolean";
+    default: return "String";
     }
 }
 
 json value_json(const geo::io::Value& v) {
-    if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-    if (const auto* d = std::get_if<double>(&v)) return std::isfinite(*d) ? json(*d) : json(nullptr);
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    if (const auto* b = std::get_if<bool>(&v)) return *b;
+    if (const auto* i = std::get_if<std::int64_t>(&v))
+        return *i;
+    if (const auto* d = std::get_if<double>(&v))
+        return std::isfinite(*d) ? json(*d) : json(nullptr);
+    if (const auto* s = std::get_if<std::string>(&v))
+        return *s;
+    if (const auto* b = std::get_if<bool>(&v))
+        return *b;
     return nullptr;
 }
 
@@ -124,12 +125,12 @@ const std::string& attribution_of(const Scenario& s) {
 
 struct Router::Context {
     const Request& request;
-    std::string path;                          ///< decoded path without the scenario prefix
-    std::vector<std::string> segments;         ///< decoded path segments
-    std::map<std::string, std::string> query;  ///< decoded query parameters
-    std::string scenario_prefix;               ///< "/scenarios/{name}" or ""
-    Scenario* scenario = nullptr;              ///< resolved scenario (default: the first)
-    std::string route = "unknown";             ///< metrics label
+    std::string path;                         ///< decoded path without the scenario prefix
+    std::vector<std::string> segments;        ///< decoded path segments
+    std::map<std::string, std::string> query; ///< decoded query parameters
+    std::string scenario_prefix;              ///< "/scenarios/{name}" or ""
+    Scenario* scenario = nullptr;             ///< resolved scenario (default: the first)
+    std::string route = "unknown";            ///< metrics label
 
     [[nodiscard]] Scenario& need_scenario() const {
         if (scenario == nullptr) {
@@ -144,9 +145,10 @@ Router::Router(const ServerConfig& config, LayerCatalog& catalog, const StaticFi
 
 std::string Router::base_url(const Context& ctx) const {
     const auto host = std::string(ctx.request[http::field::host]);
-    const bool host_ok = !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](unsigned char c) {
-        return std::isalnum(c) != 0 || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-    });
+    const bool host_ok =
+        !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](unsigned char c) {
+            return std::isalnum(c) != 0 || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+        });
     if (host_ok) {
         return "http://" + host;
     }
@@ -285,7 +287,8 @@ Response Router::route(Context& ctx) {
             }
             const auto eq = pair.find('=');
             auto key = url_decode(std::string_view(pair).substr(0, eq), true);
-            auto value = url_decode(eq == std::string::npos ? std::string_view() : std::string_view(pair).substr(eq + 1), true);
+            auto value =
+                url_decode(eq == std::string::npos ? std::string_view() : std::string_view(pair).substr(eq + 1), true);
             if (!key || !value) {
                 throw HttpError{http::status::bad_request, "malformed query string"};
             }
@@ -513,8 +516,7 @@ Response Router::tile(Context& ctx, const std::string& layers_text, const std::s
     }
     if (*z < m_config.min_zoom || *z > m_config.max_zoom || !valid_tile(static_cast<int>(*z), *x, *y)) {
         throw HttpError{http::status::bad_request, "tile out of range (zoom " + std::to_string(m_config.min_zoom) +
-                                                       "-" + std::to_string(m_config.max_zoom) +
-                                                       ", 0 <= x,y < 2^z)"};
+                                                       "-" + std::to_string(m_config.max_zoom) + ", 0 <= x,y < 2^z)"};
     }
     const auto layers = resolve_layers(scenario, layers_text);
     const bool has_incidents = std::find(layers.begin(), layers.end(), "incidents") != layers.end();
@@ -565,9 +567,9 @@ Response Router::tilejson(Context& ctx, const std::string& layers_text) {
         json fields = json::object();
         std::string description;
         if (name == "incidents") {
-            fields = {{"id", "Number"},          {"category", "String"},  {"status", "String"},
-                      {"open", "Boolean"},       {"reported_at", "String"}, {"grid_code", "String"},
-                      {"synthetic", "Boolean"},  {"cluster", "Boolean"}, {"point_count", "Number"}};
+            fields = {{"id", "Number"},         {"category", "String"},    {"status", "String"},
+                      {"open", "Boolean"},      {"reported_at", "String"}, {"grid_code", "String"},
+                      {"synthetic", "Boolean"}, {"cluster", "Boolean"},    {"point_count", "Number"}};
             description = "12345 hotline incidents (live); clustered with point_count where dense";
             scenario.incidents->visit_all({}, [&](const LiveIncident& i) { bounds.expand(i.incident.location); });
         } else {
@@ -672,8 +674,7 @@ Response Router::scenarios(Context& ctx) {
                         {"categories", s->categories},
                         {"incidents", incidents}});
     }
-    return json_response(ctx.request, http::status::ok,
-                         {{"scenarios", list}, {"basemap_url", m_config.basemap_url}});
+    return json_response(ctx.request, http::status::ok, {{"scenarios", list}, {"basemap_url", m_config.basemap_url}});
 }
 
 Response Router::grid(Context& ctx, const std::string& code) {
@@ -692,8 +693,8 @@ Response Router::grid(Context& ctx, const std::string& code) {
     }
     const auto sw = mercator_to_lonlat({f.box.min_x, f.box.min_y});
     const auto ne = mercator_to_lonlat({f.box.max_x, f.box.max_y});
-    json counts{{"total", 0}, {"open", 0}, {"last_7_days", 0}, {"by_category", json::object()},
-                {"by_status", json::object()}};
+    json counts{
+        {"total", 0}, {"open", 0}, {"last_7_days", 0}, {"by_category", json::object()}, {"by_status", json::object()}};
     if (scenario.incidents) {
         const auto week_ago = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
                               std::chrono::seconds(7 * 24 * 3600);
@@ -710,7 +711,10 @@ Response Router::grid(Context& ctx, const std::string& code) {
             ++by_category[i.category];
             ++by_status[inc::to_string(i.status)];
         });
-        counts = {{"total", total}, {"open", open}, {"last_7_days", week}, {"by_category", by_category},
+        counts = {{"total", total},
+                  {"open", open},
+                  {"last_7_days", week},
+                  {"by_category", by_category},
                   {"by_status", by_status}};
     }
     return json_response(ctx.request, http::status::ok,
@@ -736,8 +740,8 @@ Response Router::stats(Context& ctx) {
     if (w == windows.end()) {
         throw HttpError{http::status::bad_request, "'window' must be day, week, month, year or all"};
     }
-    auto until = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
-                 std::chrono::seconds(1);
+    auto until =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(1);
     if (const auto it = ctx.query.find("until"); it != ctx.query.end()) {
         const auto t = inc::parse_time(it->second);
         if (!t) {
@@ -745,7 +749,8 @@ Response Router::stats(Context& ctx) {
         }
         until = *t;
     }
-    IncidentQuery query = parse_incident_query({{"category", ctx.query.count("category") ? ctx.query.at("category") : ""}});
+    IncidentQuery query =
+        parse_incident_query({{"category", ctx.query.count("category") ? ctx.query.at("category") : ""}});
     query.until = until;
     if (w->second > 0) {
         query.since = until - std::chrono::seconds(w->second);
@@ -756,10 +761,14 @@ Response Router::stats(Context& ctx) {
         scenario.incidents->visit_all(query, [&](const LiveIncident& live) {
             const auto& i = live.incident;
             std::string key;
-            if (by == "grid") key = i.grid_code.value_or("");
-            else if (by == "jurisdiction") key = i.jurisdiction_code.value_or("");
-            else if (by == "category") key = i.category;
-            else key = inc::to_string(i.status);
+            if (by == "grid")
+                key = i.grid_code.value_or("");
+            else if (by == "jurisdiction")
+                key = i.jurisdiction_code.value_or("");
+            else if (by == "category")
+                key = i.category;
+            else
+                key = inc::to_string(i.status);
             auto& c = counts[key];
             ++c.first;
             c.second += inc::is_open(i.status) ? 1 : 0;
@@ -794,12 +803,14 @@ Response Router::list_incidents(Context& ctx) {
     std::size_t limit = 100;
     if (const auto it = ctx.query.find("after_id"); it != ctx.query.end()) {
         const auto v = parse_int(it->second);
-        if (!v) throw HttpError{http::status::bad_request, "'after_id' must be a non-negative integer"};
+        if (!v)
+            throw HttpError{http::status::bad_request, "'after_id' must be a non-negative integer"};
         after = *v;
     }
     if (const auto it = ctx.query.find("limit"); it != ctx.query.end()) {
         const auto v = parse_int(it->second);
-        if (!v || *v < 1 || *v > 1000) throw HttpError{http::status::bad_request, "'limit' must be 1-1000"};
+        if (!v || *v < 1 || *v > 1000)
+            throw HttpError{http::status::bad_request, "'limit' must be 1-1000"};
         limit = static_cast<std::size_t>(*v);
     }
     const IncidentQuery query = parse_incident_query(ctx.query);
@@ -932,7 +943,8 @@ void Router::invalidate_incident(const Scenario& scenario, const geo::core::XY& 
     }
     for (int z = m_config.min_zoom; z <= m_config.max_zoom; ++z) {
         const double b = m_renderer.buffer_metres(z);
-        m_cache.invalidate_range(scenario.name, "incidents", z, tiles_covering({m.x - b, m.y - b, m.x + b, m.y + b}, z));
+        m_cache.invalidate_range(scenario.name, "incidents", z,
+                                 tiles_covering({m.x - b, m.y - b, m.x + b, m.y + b}, z));
         if (grid_box) {
             m_cache.invalidate_range(scenario.name, "grids", z, tiles_covering(grid_box->buffered(b), z));
         }
@@ -1025,8 +1037,7 @@ Response Router::patch_incident(Context& ctx, const std::string& id_text) {
         throw HttpError{http::status::bad_request, e.message()};
     }
     m_metrics.incidents_updated++;
-    invalidate_incident(scenario, lonlat_to_mercator(updated.location.x, updated.location.y), updated.grid_code,
-                        false);
+    invalidate_incident(scenario, lonlat_to_mercator(updated.location.x, updated.location.y), updated.grid_code, false);
     return json_response(ctx.request, http::status::ok, incident_json(updated));
 }
 

@@ -22,7 +22,7 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 class Router {
-public:
+  public:
     Router(const ServerConfig& config, LayerCatalog& catalog, const StaticFiles& files);
 
     /// Answer one request; never throws (internal failures become 500 without details).
@@ -37,7 +37,7 @@ public:
 
     struct Context; // one request being answered (router.cpp)
 
-private:
+  private:
     Response route(Context& ctx);
     Response tile(Context& ctx, const std::string& layers, const std::string& z, const std::string& x,
                   const std::string& y);

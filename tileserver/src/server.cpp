@@ -22,7 +22,7 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket&& socket, Server& server) : m_stream(std::move(socket)), m_server(server) {
         ++m_server.m_router.metrics().connections_active;
     }
@@ -51,7 +51,7 @@ public:
         });
     }
 
-private:
+  private:
     const Limits& limits() const { return m_server.m_config.limits; }
 
     void read_header() {
@@ -102,7 +102,8 @@ private:
 
     void read_body() {
         m_stream.expires_after(limits().body_timeout);
-        http::async_read(m_stream, m_buffer, *m_parser, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         beast::bind_front_handler(&Session::on_body, shared_from_this()));
     }
 
     void on_body(beast::error_code ec, std::size_t) {

@@ -23,7 +23,7 @@ namespace tileserver {
 class Session;
 
 class Server {
-public:
+  public:
     /// Binds and listens (throws geo::IoError when the address is taken or invalid).
     Server(const ServerConfig& config, Router& router);
 
@@ -35,7 +35,7 @@ public:
     /// Begin a graceful shutdown (thread-safe).
     void stop();
 
-private:
+  private:
     friend class Session;
     void do_accept();
     void drain_tick();

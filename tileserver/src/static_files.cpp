@@ -28,13 +28,20 @@ std::string read_file(const fs::path& path) {
 
 std::string content_type_of(const fs::path& path) {
     const auto ext = path.extension().string();
-    if (ext == ".html") return "text/html; charset=utf-8";
-    if (ext == ".js") return "text/javascript; charset=utf-8";
-    if (ext == ".css") return "text/css; charset=utf-8";
-    if (ext == ".json") return "application/json";
-    if (ext == ".svg") return "image/svg+xml";
-    if (ext == ".png") return "image/png";
-    if (ext == ".ico") return "image/x-icon";
+    if (ext == ".html")
+        return "text/html; charset=utf-8";
+    if (ext == ".js")
+        return "text/javascript; charset=utf-8";
+    if (ext == ".css")
+        return "text/css; charset=utf-8";
+    if (ext == ".json")
+        return "application/json";
+    if (ext == ".svg")
+        return "image/svg+xml";
+    if (ext == ".png")
+        return "image/png";
+    if (ext == ".ico")
+        return "image/x-icon";
     return "application/octet-stream";
 }
 

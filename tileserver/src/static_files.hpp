@@ -12,14 +12,14 @@ namespace tileserver {
 
 struct StaticFile {
     std::string content;
-    std::string gzip;  ///< gzip of content (text assets)
+    std::string gzip; ///< gzip of content (text assets)
     std::string content_type;
     std::string etag;
     std::string cache_control;
 };
 
 class StaticFiles {
-public:
+  public:
     /// web_dir: every regular file at its top level, served at /<name> (index.html also at /);
     /// vendor_dir: maplibre-gl.js/.css at /vendor/…; styles_dir: *.json parsed and validated as JSON.
     StaticFiles(const std::string& web_dir, const std::string& vendor_dir, const std::string& styles_dir);
@@ -29,7 +29,7 @@ public:
     [[nodiscard]] const nlohmann::json* style(const std::string& name) const;
     [[nodiscard]] std::size_t size() const noexcept { return m_files.size(); }
 
-private:
+  private:
     void add(const std::string& url, const std::string& file, const std::string& cache_control);
     std::map<std::string, StaticFile> m_files;
     std::map<std::string, nlohmann::json> m_styles;

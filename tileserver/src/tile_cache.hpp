@@ -17,9 +17,9 @@ namespace tileserver {
 
 /// One encoded tile in both transfer encodings; immutable once cached.
 struct EncodedTile {
-    std::string raw;   ///< MVT bytes (empty = no features: answered with 204)
-    std::string gzip;  ///< gzip of raw (empty when raw is empty)
-    std::string etag;  ///< strong validator of raw, quoted
+    std::string raw;  ///< MVT bytes (empty = no features: answered with 204)
+    std::string gzip; ///< gzip of raw (empty when raw is empty)
+    std::string etag; ///< strong validator of raw, quoted
     [[nodiscard]] std::size_t bytes() const { return raw.size() + gzip.size() + etag.size() + 128; }
 };
 
@@ -32,7 +32,7 @@ struct TileKey {
 };
 
 class TileCache {
-public:
+  public:
     explicit TileCache(std::size_t budget_bytes) : m_budget(budget_bytes) {}
 
     /// A cached tile or nullptr; a hit moves the entry to the front.
@@ -55,7 +55,7 @@ public:
     [[nodiscard]] std::size_t bytes() const;
     [[nodiscard]] std::size_t entries() const;
 
-private:
+  private:
     struct Entry {
         std::string key;
         std::string address;

@@ -59,9 +59,7 @@ struct TileRange {
 [[nodiscard]] inline TileRange tiles_covering(const geo::core::Box& box, int z) {
     const double n = static_cast<double>(1ULL << z);
     const double size = 2 * mercator_half_world / n;
-    auto clamp = [n](double v) {
-        return static_cast<std::uint32_t>(std::fmax(0.0, std::fmin(n - 1, std::floor(v))));
-    };
+    auto clamp = [n](double v) { return static_cast<std::uint32_t>(std::fmax(0.0, std::fmin(n - 1, std::floor(v)))); };
     TileRange r;
     r.min_x = clamp((box.min_x + mercator_half_world) / size);
     r.max_x = clamp((box.max_x + mercator_half_world) / size);
