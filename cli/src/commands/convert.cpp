@@ -21,6 +21,7 @@ struct ConvertOptions {
     std::string layer;
     std::string out_layer;
     std::string to_crs;
+    std::string where;
     geogrid::InputOptions source;
     bool make_valid = false;
     bool overwrite = false;
@@ -33,6 +34,7 @@ void run(const ConvertOptions& options) {
     read.crs_override = options.source.crs;
     read.encoding = options.source.encoding;
     read.make_valid = options.make_valid;
+    read.where = options.where;
     geogrid::ProgressBar read_bar;
     read.progress = read_bar.callback();
     const geo::io::Layer layer = geo::io::read_layer(options.input, read);
@@ -67,6 +69,8 @@ void setup(CLI::App& app) {
     cmd->add_option("input", options->input, "Input vector dataset")->required();
     cmd->add_option("output", options->output, "Output file; the extension chooses the format")->required();
     cmd->add_option("--layer", options->layer, "Input layer (needed when the input has several)");
+    cmd->add_option("--where", options->where,
+                    "Keep only features matching this OGR SQL condition, e.g. \"code = '120116'\"");
     cmd->add_option("--out-layer", options->out_layer, "Layer name in the output (default: the input layer's)");
     cmd->add_option("--to-crs", options->to_crs,
                     "Transform to this CRS. gcj02/bd09 outputs are tagged as WGS 84 (no format can declare them)");

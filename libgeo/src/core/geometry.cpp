@@ -528,7 +528,23 @@ Geometry Geometry::buffer(double distance, int quadrant_segments) const {
     return adopt(GEOSBuffer_r(geos_context(), checked(*this, "buffer"), distance, quadrant_segments), "buffer");
 }
 Geometry Geometry::make_valid() const {
-    return adopt(GEOSMakeValid_r(geos_context(), checked(*this, "make_valid")), "make_valid");
+    GEOSContextHandle_t ctx = geos_context();
+    const GEOSGeometry* g = checked(*this, "make_valid");
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) {
+        return adopt(GEOSMakeValid_r(ctx, g), "make_valid");
+    }
+    // Polygons are repaired with the "structure" method without keeping
+    // collapsed parts: the default "linework" method turns the tiny
+    // self-intersections of rounded boundaries (echarts outlines, Shapefiles)
+    // into a polygon plus stray lines, a GeometryCollection that is no longer
+    // polygonal. A polygon in must give a polygon out.
+    GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(ctx);
+    GEOSMakeValidParams_setMethod_r(ctx, params, GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
+    GEOSGeometry* fixed = GEOSMakeValidWithParams_r(ctx, g, params);
+    GEOSMakeValidParams_destroy_r(ctx, params);
+    return adopt(fixed, "make_valid");
 }
 Geometry Geometry::simplify(double tolerance) const {
     return adopt(GEOSSimplify_r(geos_context(), checked(*this, "simplify"), tolerance), "simplify");

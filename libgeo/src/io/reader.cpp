@@ -184,6 +184,10 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
     const std::string recode_from = detail::needs_recoding(open, encoding) ? encoding : std::string();
 
     detail::GdalErrorScope errors;
+    if (!options.where.empty() && source.SetAttributeFilter(options.where.c_str()) != OGRERR_NONE) {
+        throw InputError("cannot use the filter '" + options.where + "': " + errors.error(),
+                         detail::at(path, layer.name), "--where takes an OGR SQL condition such as \"code = '120116'\"");
+    }
     source.ResetReading();
     const GIntBig expected = source.GetFeatureCount(FALSE);
     if (expected > 0) {

@@ -55,6 +55,18 @@ TEST(Geometry, SelfIntersectingBowtieIsInvalidAndMakeValidRepairsIt) {
     EXPECT_NEAR(fixed.area(), 2.0, 1e-12);
 }
 
+TEST(Geometry, MakeValidOfPolygonWithSpikeStaysPolygonal) {
+    // A ring that doubles back on itself (a zero-width spike), as rounding
+    // leaves in simplified boundaries: the repair must not add a stray line.
+    const Geometry spiky = Geometry::from_wkt("POLYGON ((0 0, 10 0, 10 10, 5 10, 5 15, 5 10, 0 10, 0 0))");
+    EXPECT_FALSE(spiky.is_valid());
+    const Geometry fixed = spiky.make_valid();
+    EXPECT_TRUE(fixed.is_valid());
+    EXPECT_TRUE(fixed.type() == GeometryType::polygon || fixed.type() == GeometryType::multi_polygon)
+        << fixed.to_wkt();
+    EXPECT_NEAR(fixed.area(), 100.0, 1e-9);
+}
+
 TEST(Geometry, OverlayOperationsAreConsistent) {
     const Geometry a = Geometry::box({0, 0, 2, 2});
     const Geometry b = Geometry::box({1, 1, 3, 3});

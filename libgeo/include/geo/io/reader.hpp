@@ -33,6 +33,8 @@ struct ReadOptions {
     std::string crs_override;
     /// --encoding: attribute text encoding (LATIN1, GBK, GB18030, CP1252, UTF-8...).
     std::string encoding;
+    /// --where: OGR SQL attribute filter ("code = '120116'"); empty reads every feature.
+    std::string where;
     /// Repair invalid geometries with GEOS make-valid while reading.
     bool make_valid = false;
     /// Called with the fraction of features read (for the CLI's progress bar).
