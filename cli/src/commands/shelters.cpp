@@ -68,6 +68,7 @@ struct Options {
     std::string out;
     std::string report;
     std::string dump_instance;
+    std::string network_layer, shelters_layer, demand_layer, candidates_layer, grids_layer;
     std::vector<std::string> proxy_kinds{"park", "square"};
     geogrid::InputOptions input;
 };
@@ -133,6 +134,7 @@ void load_network(const Options& o, Context& ctx) {
     geo::io::ReadOptions read;
     read.crs_override = o.input.crs;
     read.encoding = o.input.encoding;
+    read.layer = o.network_layer;
     Layer lines = geo::io::read_layer(o.network, read);
     const geo::crs::Transformer to_wgs84(lines.crs, wgs84);
     ctx.metric = geo::crs::local_metric_crs(to_wgs84.transform_bounds(lines.bounds()));
@@ -151,8 +153,10 @@ void load_network(const Options& o, Context& ctx) {
     ctx.graph = net::graph_from_lines(features);
 }
 
-Layer read_metric(const std::string& path, const Options& o, const geo::crs::Crs& metric) {
+Layer read_metric(const std::string& path, const std::string& layer_name, const Options& o,
+                  const geo::crs::Crs& metric) {
     geo::io::ReadOptions read;
+    read.layer = layer_name;
     read.crs_override = o.input.crs;
     read.encoding = o.input.encoding;
     Layer layer = geo::io::read_layer(path, read);
@@ -175,9 +179,9 @@ bool is_polygonal(const Geometry& g) {
 }
 
 // Shelters or candidates from a file: class, effective area and capacity per the rules in docs/shelter.md.
-std::vector<Place> sites_from_file(const std::string& path, const Options& o, const Context& ctx,
-                                   const sh::ClassTable& table, const std::string& default_class) {
-    Layer layer = read_metric(path, o, ctx.metric);
+std::vector<Place> sites_from_file(const std::string& path, const std::string& layer_name, const Options& o,
+                                   const Context& ctx, const sh::ClassTable& table, const std::string& default_class) {
+    Layer layer = read_metric(path, layer_name, o, ctx.metric);
     std::optional<std::size_t> class_i, capacity_i, area_i;
     if (!o.class_field.empty()) {
         class_i = layer.field_index(o.class_field);
@@ -275,7 +279,7 @@ std::vector<Place> demand_units(const Options& o, const Context& ctx) {
         }
         return out;
     }
-    Layer layer = read_metric(o.demand, o, ctx.metric);
+    Layer layer = read_metric(o.demand, o.demand_layer, o, ctx.metric);
     std::size_t pop_i = 0;
     if (!o.population_field.empty()) {
         pop_i = layer.field_index(o.population_field);
@@ -427,7 +431,7 @@ void run(const Options& o) {
         note << " amenity=shelter (mostly weather shelters at stops) is not an emergency shelter.";
         notes.push_back(note.str());
     } else {
-        shelters = sites_from_file(o.shelters, o, ctx, table, o.default_class);
+        shelters = sites_from_file(o.shelters, o.shelters_layer, o, ctx, table, o.default_class);
     }
     if (shelters.empty()) {
         throw geo::InputError("no shelters to allocate to", {o.shelters, {}, {}});
@@ -444,8 +448,17 @@ void run(const Options& o) {
             }
             candidates = sites_from_osm(ctx, {"park", "square", "school"}, candidate_class, o.usable_share, table,
                                         o.shelters == "osm" ? used : std::vector<std::string>{});
+            // A site that already is a shelter (its area holds a shelter's
+            // point, or the reverse) is not a new candidate.
+            std::erase_if(candidates, [&](const Place& c) {
+                const Geometry cp = Geometry::point(c.position);
+                return std::any_of(shelters.begin(), shelters.end(), [&](const Place& s) {
+                    return (is_polygonal(c.geometry) && c.geometry.covers(Geometry::point(s.position))) ||
+                           (is_polygonal(s.geometry) && s.geometry.covers(cp));
+                });
+            });
         } else {
-            candidates = sites_from_file(o.candidates, o, ctx, table, o.candidate_class);
+            candidates = sites_from_file(o.candidates, o.candidates_layer, o, ctx, table, o.candidate_class);
         }
     }
     const std::vector<Place> units = demand_units(o, ctx);
@@ -548,7 +561,7 @@ void run(const Options& o) {
                            {"nearest_rule_unserved", FieldType::real}});
     std::vector<std::pair<std::string, double>> worst_grids;
     if (!o.grids.empty()) {
-        const Layer grids = read_metric(o.grids, o, ctx.metric);
+        const Layer grids = read_metric(o.grids, o.grids_layer, o, ctx.metric);
         for (const auto& g : grids.features) {
             if (g.geometry.is_null() || g.geometry.is_empty()) {
                 continue;
@@ -725,6 +738,11 @@ void setup(CLI::App& app) {
     cmd->add_option("--report", o->report, "Markdown report");
     cmd->add_option("--dump-instance", o->dump_instance,
                     "Directory for units.csv, sites.csv, links.csv, result.json (for external solvers)");
+    cmd->add_option("--network-layer", o->network_layer, "Layer of --network when it has several");
+    cmd->add_option("--shelters-layer", o->shelters_layer, "Layer of --shelters when it has several");
+    cmd->add_option("--demand-layer", o->demand_layer, "Layer of --demand when it has several");
+    cmd->add_option("--candidates-layer", o->candidates_layer, "Layer of --candidates when it has several");
+    cmd->add_option("--grids-layer", o->grids_layer, "Layer of --grids when it has several");
     geogrid::add_input_options(*cmd, o->input);
     cmd->callback([o] { run(*o); });
 }
