@@ -60,6 +60,7 @@ struct AccessOptions {
     bool per_facility = true;
     std::string residents;
     std::string residents_layer;
+    std::string network_layer;
     std::string facilities_layer;
     std::string weight_field;
     std::string grids;
@@ -151,6 +152,7 @@ void run(const AccessOptions& o) {
         geo::io::ReadOptions read;
         read.crs_override = o.input.crs;
         read.encoding = o.input.encoding;
+        read.layer = o.network_layer;
         Layer lines = geo::io::read_layer(o.network, read);
         const geo::crs::Transformer to_wgs84(lines.crs, wgs84);
         choose_metric(to_wgs84.transform_bounds(lines.bounds()));
@@ -561,6 +563,7 @@ void setup(CLI::App& app) {
     cmd->add_option("--gap-cell-m", o->gap_radius_m, "Lattice cell size of gap polygons (default 100 m)");
     cmd->add_flag("!--no-per-facility", o->per_facility, "Skip the per-facility service areas");
     cmd->add_option("--residents", o->residents, "Resident points (or polygons: their point on surface)");
+    cmd->add_option("--network-layer", o->network_layer, "Layer of a line --network when it has several");
     cmd->add_option("--residents-layer", o->residents_layer, "Layer of --residents when it has several");
     cmd->add_option("--facilities-layer", o->facilities_layer, "Layer of --facilities when it has several");
     cmd->add_option("--weight-field", o->weight_field, "Resident weight field (default: 1 per feature)");
