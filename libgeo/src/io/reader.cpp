@@ -184,9 +184,21 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
     const std::string recode_from = detail::needs_recoding(open, encoding) ? encoding : std::string();
 
     detail::GdalErrorScope errors;
-    if (!options.where.empty() && source.SetAttributeFilter(options.where.c_str()) != OGRERR_NONE) {
-        throw InputError("cannot use the filter '" + options.where + "': " + errors.error(),
-                         detail::at(path, layer.name), "--where takes an OGR SQL condition such as \"code = '120116'\"");
+    if (!options.where.empty()) {
+        // Some drivers (GeoPackage) only compile the condition on the first
+        // read, so read one feature now: a bad filter is the user's mistake,
+        // not a corrupt file, and must be reported as such.
+        bool accepted = source.SetAttributeFilter(options.where.c_str()) == OGRERR_NONE;
+        if (accepted) {
+            source.ResetReading();
+            OGRFeatureUniquePtr probe(source.GetNextFeature());
+            accepted = !errors.failed();
+        }
+        if (!accepted) {
+            throw InputError("cannot use the filter '" + options.where + "': " + errors.error(),
+                             detail::at(path, layer.name),
+                             "--where takes an OGR SQL condition on the layer's fields, such as \"code = '120116'\"");
+        }
     }
     source.ResetReading();
     const GIntBig expected = source.GetFeatureCount(FALSE);
