@@ -43,11 +43,13 @@ geogrid incidents import --in "$OUT/binhai_incidents_synthetic.geojson" --grids 
   --id-field ticket --store "$OUT/binhai.gpkg" --synthetic
 geogrid incidents simulate-loop --store "$OUT/binhai.gpkg" --seed 12345
 geogrid incidents stats --store "$OUT/binhai.gpkg" --by category --window month
-geogrid incidents hotspots --store "$OUT/binhai.gpkg" --out "$OUT/binhai.gpkg" --overwrite
+geogrid incidents hotspots --store "$OUT/binhai.gpkg" --grids "$OUT/binhai.gpkg" --out "$OUT/binhai.gpkg" --overwrite
 
 # --- 2. Real streets: Monaco and Shenzhen Longgang ------------------------------------------------
+# city NAME OSM_FILE TARGET PARENT_FILTER: the parents are the extract's admin boundaries matching
+# PARENT_FILTER (Monaco's quarters), or its bounds when it has no complete boundary (Longgang).
 city() {
-  local name=$1 osm=$2 target=$3
+  local name=$1 osm=$2 target=$3 filter=$4
   local gpkg=$OUT/$name.gpkg
   fresh "$gpkg" "$OUT/${name}_osm.gpkg"
   step "$name: extract roads, buildings (resident estimate), facilities, shelter sites from OSM"
@@ -55,9 +57,11 @@ city() {
   geogrid info "$OUT/${name}_osm.gpkg"
 
   step "$name: red grids along the real roads, residents from buildings"
-  geogrid partition --parents "$OUT/${name}_osm.gpkg" --parents-layer boundary --code-field code --name-field name \
+  geogrid convert "$OUT/${name}_osm.gpkg" "$OUT/${name}_parents.gpkg" --layer boundary --where "$filter" \
+    --out-layer parents --overwrite
+  geogrid partition --parents "$OUT/${name}_parents.gpkg" --code-field code --name-field name \
     --weights "$OUT/${name}_osm.gpkg" --weights-layer buildings --weight-field residents_estimate \
-    --barriers "$OUT/${name}_osm.gpkg" --target "$target" --seed 1 --threads "$(nproc)" \
+    --barriers "$OUT/${name}_osm.gpkg" --barriers-layer roads --target "$target" --seed 1 --threads "$(nproc)" \
     --out "$gpkg" --report "$OUT/${name}_partition.md"
 
   step "$name: 5/10/15-minute walking service circles and coverage per grid"
@@ -67,7 +71,7 @@ city() {
 
   step "$name: emergency shelters (parks/squares as proxy), allocation and 5 new sites"
   geogrid shelters --network "$osm" --shelters osm --demand osm --candidates osm --add 5 \
-    --grids "$gpkg" --out "$gpkg" --report "$OUT/${name}_shelters.md"
+    --grids "$gpkg" --grids-layer grids --out "$gpkg" --report "$OUT/${name}_shelters.md"
 
   step "$name: SYNTHETIC incidents following the estimated residents"
   "$PY" "$ROOT/data/incidents/make_synthetic_incidents.py" --seed 7 --count 5000 \
@@ -76,8 +80,8 @@ city() {
   geogrid incidents import --in "$OUT/${name}_incidents_synthetic.geojson" --id-field ticket --grids "$gpkg" --store "$gpkg" --synthetic
   geogrid incidents simulate-loop --store "$gpkg" --seed 7
 }
-city monaco "$ROOT/data/osm/monaco_2016.osm.pbf" 300
-city longgang "$ROOT/data/osm/shenzhen_longgang_2019.osm" 300
+city monaco "$ROOT/data/osm/monaco_2016.osm.pbf" 300 "admin_level = 10"
+city longgang "$ROOT/data/osm/shenzhen_longgang_2019.osm" 300 "code = '0'"
 
 step "Results"
 ls -l "$OUT"/*.gpkg "$OUT"/*.md

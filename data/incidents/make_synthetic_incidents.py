@@ -82,10 +82,24 @@ WEEKEND_FACTOR = 0.8
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
+def geometry_column(path, layer):
+    """Name of the layer's geometry column, as ogrinfo reports it."""
+    info = subprocess.run(["ogrinfo", "-ro", "-so", path, layer], check=True, capture_output=True, text=True).stdout
+    for line in info.splitlines():
+        if line.startswith("Geometry Column = "):
+            return line.split("=", 1)[1].strip()
+    sys.exit(f"cannot find the geometry column of {layer} in {path}")
+
+
 def read_population(path, layer, field):
-    """(lon, lat, weight) in FID order, via ogr2ogr (gdal-bin) as CSV in WGS84."""
-    cmd = ["ogr2ogr", "-f", "CSV", "/vsistdout/", path, layer, "-t_srs", "EPSG:4326",
-           "-lco", "GEOMETRY=AS_XY", "-select", field]
+    """(lon, lat, weight) in FID order, via ogr2ogr (gdal-bin) as CSV in WGS84.
+
+    Points are used as they are; polygons (e.g. buildings with a resident
+    estimate) by a point on their surface."""
+    geom = geometry_column(path, layer)
+    sql = f'SELECT ST_PointOnSurface("{geom}") AS geom, "{field}" FROM "{layer}"'
+    cmd = ["ogr2ogr", "-f", "CSV", "/vsistdout/", path, "-dialect", "sqlite", "-sql", sql,
+           "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     rows = []
     for r in csv.DictReader(io.StringIO(out)):

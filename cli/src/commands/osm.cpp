@@ -161,7 +161,10 @@ void run(const OsmOptions& options) {
           "pedestrian areas, amenity=school) as points; area_m2 from the polygon when mapped as an area.");
     write(options.output, candidate_areas, descriptions, "Polygons of the shelter candidates mapped as areas.");
 
-    Layer boundary = make_layer("boundary", {{"osm_id", FieldType::int64},
+    // `code` is what `geogrid partition --code-field code` numbers grids from:
+    // the OSM relation id for admin boundaries, "0" for the extract's bounds.
+    Layer boundary = make_layer("boundary", {{"code", FieldType::string},
+                                             {"osm_id", FieldType::int64},
                                              {"name", FieldType::string},
                                              {"admin_level", FieldType::int64},
                                              {"source", FieldType::string},
@@ -169,14 +172,15 @@ void run(const OsmOptions& options) {
     for (const auto& b : x.boundaries) {
         boundary.features.push_back({b.osm_id,
                                      b.polygon,
-                                     {b.osm_id, b.name, static_cast<std::int64_t>(b.admin_level),
+                                     {std::to_string(b.osm_id), b.osm_id, b.name,
+                                      static_cast<std::int64_t>(b.admin_level),
                                       std::string("boundary=administrative"), std::string(attribution)}});
     }
     if (boundary.features.empty() && !x.bounds.empty()) {
         boundary.features.push_back(
             {-1,
              geo::core::Geometry::box(x.bounds),
-             {std::monostate{}, std::string("extract bounds"), std::monostate{},
+             {std::string("0"), std::monostate{}, std::string("extract bounds"), std::monostate{},
               std::string("extract bounds (no complete admin boundary in the file)"), std::string(attribution)}});
     }
     write(options.output, boundary, descriptions,

@@ -41,6 +41,7 @@ struct PartitionOptions {
     std::string weights_layer;
     std::string weight_field;
     std::vector<std::string> barriers;
+    std::string barriers_layer;
     std::string previous;
     std::string out;
     std::string report;
@@ -172,7 +173,7 @@ void run(const PartitionOptions& o) {
     // Barriers: lines as they are, polygons (rivers, lakes) by their outline.
     std::vector<Geometry> barriers;
     for (const std::string& path : o.barriers) {
-        const geo::io::Layer layer = read(path, {}, o.input);
+        const geo::io::Layer layer = read(path, o.barriers_layer, o.input);
         const geo::crs::Transformer to_metric(layer.crs, metric);
         for (const auto& f : layer.features) {
             if (f.geometry.is_null() || f.geometry.is_empty()) {
@@ -292,6 +293,8 @@ void setup(CLI::App& app) {
     cmd->add_option("--weights-layer", o->weights_layer, "Layer of --weights when it has several");
     cmd->add_option("--weight-field", o->weight_field, "Numeric attribute for the weight (points default to 1)");
     cmd->add_option("--barriers", o->barriers, "Roads, rivers, railways the cuts should follow (one or more files)");
+    cmd->add_option("--barriers-layer", o->barriers_layer,
+                    "Layer to read from each --barriers file that has several (e.g. roads of a geogrid osm output)");
     cmd->add_option("--target", o->target, "Wanted weight per grid")->required();
     cmd->add_option("--min", o->min, "Lowest weight per grid (default 0.5 × target)");
     cmd->add_option("--max", o->max, "Highest weight per grid (default 1.5 × target)");
