@@ -94,5 +94,11 @@ fi
 step "Tile server: open http://127.0.0.1:$PORT/ (Ctrl-C to stop)"
 TOKEN=${TILESERVER_TOKEN:-demo-token}
 echo "Write token for POST /api/incidents: $TOKEN" >&2
-exec "$BIN/tileserver" --port "$PORT" --token "$TOKEN" \
+exec "$BIN/tileserver" --bind 127.0.0.1 --port "$PORT" --token "$TOKEN" \
+  --label binhai="Binhai New Area, Tianjin (synthetic population and incidents)" \
+  --label monaco="Monaco (OSM 2016; synthetic incidents)" \
+  --label longgang="Shenzhen Longgang (OSM 2019; synthetic incidents)" \
+  --attribution binhai="Outline: echarts 4.9.0 (Apache-2.0); population and incidents SYNTHETIC" \
+  --attribution monaco="© OpenStreetMap contributors (ODbL)" \
+  --attribution longgang="© OpenStreetMap contributors (ODbL)" \
   binhai="$OUT/binhai.gpkg" monaco="$OUT/monaco.gpkg" longgang="$OUT/longgang.gpkg"

@@ -52,8 +52,12 @@ int main(int argc, char** argv) {
     app.add_option("--vendor-dir", vendor_dir, "maplibre-gl dist directory (default: node_modules)");
     app.add_option("--basemap-url", basemap, "Optional raster basemap URL template for the page ({z}/{x}/{y})");
     std::vector<std::string> labels, attributions;
-    app.add_option("--label", labels, "NAME=TEXT: a scenario's title in the page's switcher (repeatable)");
-    app.add_option("--attribution", attributions, "NAME=TEXT: attribution for a scenario's data (repeatable)");
+    // allow_extra_args(false): each occurrence takes one value, so a repeated option does
+    // not swallow the SCENARIO arguments that follow it.
+    app.add_option("--label", labels, "NAME=TEXT: a scenario's title in the page's switcher (repeatable)")
+        ->allow_extra_args(false);
+    app.add_option("--attribution", attributions, "NAME=TEXT: attribution for a scenario's data (repeatable)")
+        ->allow_extra_args(false);
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -133,12 +137,8 @@ int main(int argc, char** argv) {
         std::cerr << "tileserver: stopped\n";
         return 0;
     } catch (const geo::Error& e) {
-        std::cerr << "tileserver: " << e.what();
-        if (!e.context().file.empty())
-            std::cerr << " [" << e.context().file << "]";
-        if (!e.hint().empty())
-            std::cerr << " (" << e.hint() << ")";
-        std::cerr << '\n';
+        // what() already names the file/layer and ends with the hint.
+        std::cerr << "tileserver: " << e.what() << '\n';
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "tileserver: " << e.what() << '\n';
