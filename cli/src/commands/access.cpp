@@ -92,17 +92,6 @@ std::string text_of(const Layer& layer, const geo::io::Feature& f, std::string_v
     return index ? geo::io::to_string(f.attributes[*index]) : std::string();
 }
 
-Layer make_layer(const std::string& name, const geo::crs::Crs& crs,
-                 std::initializer_list<std::pair<const char*, FieldType>> fields) {
-    Layer layer;
-    layer.name = name;
-    layer.crs = crs;
-    for (const auto& [field, type] : fields) {
-        layer.fields.push_back({field, type});
-    }
-    return layer;
-}
-
 class Timer {
   public:
     Timer() : m_start(std::chrono::steady_clock::now()) {}
@@ -263,12 +252,13 @@ void run(const AccessOptions& o) {
     }
 
     // --- layers ---------------------------------------------------------------------------
-    Layer facility_layer = make_layer("facilities", *metric,
-                                      {{"facility_id", FieldType::string},
-                                       {"category", FieldType::string},
-                                       {"name", FieldType::string},
-                                       {"snapped", FieldType::boolean},
-                                       {"snap_distance_m", FieldType::real}});
+    Layer facility_layer = geo::io::make_layer("facilities",
+                                               {{"facility_id", FieldType::string},
+                                                {"category", FieldType::string},
+                                                {"name", FieldType::string},
+                                                {"snapped", FieldType::boolean},
+                                                {"snap_distance_m", FieldType::real}},
+                                               *metric);
     for (const auto& f : facilities) {
         facility_layer.features.push_back(
             {-1,
@@ -276,14 +266,15 @@ void run(const AccessOptions& o) {
              {f.id, f.category, f.name, f.snap.has_value(), f.snap ? Value{f.snap->distance} : Value{}}});
     }
 
-    Layer areas = make_layer("service_areas", *metric,
-                             {{"scope", FieldType::string},
-                              {"facility_id", FieldType::string},
-                              {"category", FieldType::string},
-                              {"minutes", FieldType::real},
-                              {"distance_m", FieldType::real},
-                              {"method", FieldType::string},
-                              {"street_length_m", FieldType::real}});
+    Layer areas = geo::io::make_layer("service_areas",
+                                      {{"scope", FieldType::string},
+                                       {"facility_id", FieldType::string},
+                                       {"category", FieldType::string},
+                                       {"minutes", FieldType::real},
+                                       {"distance_m", FieldType::real},
+                                       {"method", FieldType::string},
+                                       {"street_length_m", FieldType::real}},
+                                      *metric);
     for (const auto& [category, reach] : runs) {
         for (std::size_t l = 0; l < minutes.size(); ++l) {
             Geometry area = geo::access::service_area(*reach, distances[l], o.buffer_m);
@@ -397,30 +388,33 @@ void run(const AccessOptions& o) {
         }
         const auto members = geo::access::residents_per_zone(residents, zones);
 
-        Layer resident_access = make_layer("resident_access", *metric,
-                                           {{"resident_id", FieldType::int64},
-                                            {"category", FieldType::string},
-                                            {"distance_m", FieldType::real},
-                                            {"facility_id", FieldType::string},
-                                            {"snap_distance_m", FieldType::real},
-                                            {"weight", FieldType::real}});
-        Layer coverage = make_layer("coverage", *metric,
-                                    {{"kind", FieldType::string},
-                                     {"code", FieldType::string},
-                                     {"category", FieldType::string},
-                                     {"minutes", FieldType::real},
-                                     {"distance_m", FieldType::real},
-                                     {"residents", FieldType::int64},
-                                     {"covered_residents", FieldType::int64},
-                                     {"weight", FieldType::real},
-                                     {"covered_weight", FieldType::real},
-                                     {"share", FieldType::real}});
-        Layer gaps = make_layer("gaps", *metric,
-                                {{"category", FieldType::string},
-                                 {"minutes", FieldType::real},
-                                 {"distance_m", FieldType::real},
-                                 {"uncovered_residents", FieldType::int64},
-                                 {"uncovered_weight", FieldType::real}});
+        Layer resident_access = geo::io::make_layer("resident_access",
+                                                    {{"resident_id", FieldType::int64},
+                                                     {"category", FieldType::string},
+                                                     {"distance_m", FieldType::real},
+                                                     {"facility_id", FieldType::string},
+                                                     {"snap_distance_m", FieldType::real},
+                                                     {"weight", FieldType::real}},
+                                                    *metric);
+        Layer coverage = geo::io::make_layer("coverage",
+                                             {{"kind", FieldType::string},
+                                              {"code", FieldType::string},
+                                              {"category", FieldType::string},
+                                              {"minutes", FieldType::real},
+                                              {"distance_m", FieldType::real},
+                                              {"residents", FieldType::int64},
+                                              {"covered_residents", FieldType::int64},
+                                              {"weight", FieldType::real},
+                                              {"covered_weight", FieldType::real},
+                                              {"share", FieldType::real}},
+                                             *metric);
+        Layer gaps = geo::io::make_layer("gaps",
+                                         {{"category", FieldType::string},
+                                          {"minutes", FieldType::real},
+                                          {"distance_m", FieldType::real},
+                                          {"uncovered_residents", FieldType::int64},
+                                          {"uncovered_weight", FieldType::real}},
+                                         *metric);
         for (const auto& [category, reach] : runs) {
             std::vector<double> distance(residents.size(), net::unreachable);
             for (std::size_t r = 0; r < residents.size(); ++r) {

@@ -38,15 +38,6 @@ std::string type_text(char t) {
     return std::string(1, t);
 }
 
-Layer make_layer(const std::string& name, std::initializer_list<std::pair<const char*, FieldType>> fields) {
-    Layer layer;
-    layer.name = name;
-    for (const auto& [field, type] : fields) {
-        layer.fields.push_back({field, type});
-    }
-    return layer;
-}
-
 void write(const std::string& path, const Layer& layer, std::map<std::string, std::string>& descriptions,
            const std::string& description) {
     geo::io::WriteOptions options;
@@ -89,10 +80,10 @@ void run(const OsmOptions& options) {
     std::cout << "read " << options.input << "\n";
     std::map<std::string, std::string> descriptions;
 
-    Layer roads = make_layer("roads", {{"osm_id", FieldType::int64},
-                                       {"kind", FieldType::string},
-                                       {"value", FieldType::string},
-                                       {"name", FieldType::string}});
+    Layer roads = geo::io::make_layer("roads", {{"osm_id", FieldType::int64},
+                                                {"kind", FieldType::string},
+                                                {"value", FieldType::string},
+                                                {"name", FieldType::string}});
     for (const auto& line : x.lines) {
         roads.features.push_back({line.osm_id,
                                   geo::core::Geometry::line_string(line.lon_lat),
@@ -101,14 +92,14 @@ void run(const OsmOptions& options) {
     write(options.output, roads, descriptions,
           "OSM highway, railway and waterway lines (partition barriers; not filtered for walking).");
 
-    Layer buildings = make_layer("buildings", {{"osm_type", FieldType::string},
-                                               {"osm_id", FieldType::int64},
-                                               {"building", FieldType::string},
-                                               {"levels", FieldType::real},
-                                               {"levels_tagged", FieldType::boolean},
-                                               {"residential", FieldType::boolean},
-                                               {"footprint_m2", FieldType::real},
-                                               {"residents_estimate", FieldType::real}});
+    Layer buildings = geo::io::make_layer("buildings", {{"osm_type", FieldType::string},
+                                                        {"osm_id", FieldType::int64},
+                                                        {"building", FieldType::string},
+                                                        {"levels", FieldType::real},
+                                                        {"levels_tagged", FieldType::boolean},
+                                                        {"residential", FieldType::boolean},
+                                                        {"footprint_m2", FieldType::real},
+                                                        {"residents_estimate", FieldType::real}});
     double residents = 0.0;
     for (const auto& b : x.buildings) {
         residents += b.residents_estimate;
@@ -124,11 +115,11 @@ void run(const OsmOptions& options) {
                   rule.default_levels, rule.floor_area_per_person);
     write(options.output, buildings, descriptions, std::string("OSM buildings. ") + rule_text);
 
-    Layer facilities = make_layer("facilities", {{"osm_type", FieldType::string},
-                                                 {"osm_id", FieldType::int64},
-                                                 {"category", FieldType::string},
-                                                 {"tag", FieldType::string},
-                                                 {"name", FieldType::string}});
+    Layer facilities = geo::io::make_layer("facilities", {{"osm_type", FieldType::string},
+                                                          {"osm_id", FieldType::int64},
+                                                          {"category", FieldType::string},
+                                                          {"tag", FieldType::string},
+                                                          {"name", FieldType::string}});
     for (const auto& f : x.facilities) {
         facilities.features.push_back(
             {-1, geo::core::Geometry::point(f.lon_lat), {type_text(f.osm_type), f.osm_id, f.category, f.tag, f.name}});
@@ -137,16 +128,16 @@ void run(const OsmOptions& options) {
           "OSM facilities by category (clinic, pharmacy, school, kindergarten, market, elderly_care, park; see "
           "docs/network.md); areas as their point on surface.");
 
-    Layer candidates = make_layer("shelter_candidates", {{"osm_type", FieldType::string},
-                                                         {"osm_id", FieldType::int64},
-                                                         {"kind", FieldType::string},
-                                                         {"name", FieldType::string},
-                                                         {"area_m2", FieldType::real}});
-    Layer candidate_areas = make_layer("shelter_candidate_areas", {{"osm_type", FieldType::string},
-                                                                   {"osm_id", FieldType::int64},
-                                                                   {"kind", FieldType::string},
-                                                                   {"name", FieldType::string},
-                                                                   {"area_m2", FieldType::real}});
+    Layer candidates = geo::io::make_layer("shelter_candidates", {{"osm_type", FieldType::string},
+                                                                  {"osm_id", FieldType::int64},
+                                                                  {"kind", FieldType::string},
+                                                                  {"name", FieldType::string},
+                                                                  {"area_m2", FieldType::real}});
+    Layer candidate_areas = geo::io::make_layer("shelter_candidate_areas", {{"osm_type", FieldType::string},
+                                                                            {"osm_id", FieldType::int64},
+                                                                            {"kind", FieldType::string},
+                                                                            {"name", FieldType::string},
+                                                                            {"area_m2", FieldType::real}});
     for (const auto& c : x.shelter_candidates) {
         std::vector<geo::io::Value> values{type_text(c.osm_type), c.osm_id, c.kind, c.name, c.area_m2};
         const bool is_area = c.area_m2 > 0.0;
@@ -163,18 +154,18 @@ void run(const OsmOptions& options) {
 
     // `code` is what `geogrid partition --code-field code` numbers grids from:
     // the OSM relation id for admin boundaries, "0" for the extract's bounds.
-    Layer boundary = make_layer("boundary", {{"code", FieldType::string},
-                                             {"osm_id", FieldType::int64},
-                                             {"name", FieldType::string},
-                                             {"admin_level", FieldType::int64},
-                                             {"source", FieldType::string},
-                                             {"attribution", FieldType::string}});
+    Layer boundary = geo::io::make_layer("boundary", {{"code", FieldType::string},
+                                                      {"osm_id", FieldType::int64},
+                                                      {"name", FieldType::string},
+                                                      {"admin_level", FieldType::int64},
+                                                      {"source", FieldType::string},
+                                                      {"attribution", FieldType::string}});
     for (const auto& b : x.boundaries) {
-        boundary.features.push_back({b.osm_id,
-                                     b.polygon,
-                                     {std::to_string(b.osm_id), b.osm_id, b.name,
-                                      static_cast<std::int64_t>(b.admin_level),
-                                      std::string("boundary=administrative"), std::string(attribution)}});
+        boundary.features.push_back(
+            {b.osm_id,
+             b.polygon,
+             {std::to_string(b.osm_id), b.osm_id, b.name, static_cast<std::int64_t>(b.admin_level),
+              std::string("boundary=administrative"), std::string(attribution)}});
     }
     if (boundary.features.empty() && !x.bounds.empty()) {
         boundary.features.push_back(

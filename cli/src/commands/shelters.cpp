@@ -311,17 +311,6 @@ std::vector<Place> demand_units(const Options& o, const Context& ctx) {
     return out;
 }
 
-Layer make_layer(const std::string& name, const geo::crs::Crs& crs,
-                 std::initializer_list<std::pair<const char*, FieldType>> fields) {
-    Layer layer;
-    layer.name = name;
-    layer.crs = crs;
-    for (const auto& [field, type] : fields) {
-        layer.fields.push_back({field, type});
-    }
-    return layer;
-}
-
 void write(const std::string& path, const Layer& layer) {
     geo::io::WriteOptions options;
     options.mode = geo::io::WriteMode::overwrite;
@@ -519,19 +508,20 @@ void run(const Options& o) {
 
     // --- layers ------------------------------------------------------------------------
     const auto overloaded = sh::overloaded_sites(nearest, capacities);
-    Layer sl = make_layer("shelters", ctx.metric,
-                          {{"shelter_id", FieldType::string},
-                           {"name", FieldType::string},
-                           {"kind", FieldType::string},
-                           {"class", FieldType::string},
-                           {"class_zh", FieldType::string},
-                           {"effective_area_m2", FieldType::real},
-                           {"capacity", FieldType::real},
-                           {"assigned", FieldType::real},
-                           {"utilisation", FieldType::real},
-                           {"nearest_rule_load", FieldType::real},
-                           {"nearest_rule_overload", FieldType::real},
-                           {"snapped", FieldType::boolean}});
+    Layer sl = geo::io::make_layer("shelters",
+                                   {{"shelter_id", FieldType::string},
+                                    {"name", FieldType::string},
+                                    {"kind", FieldType::string},
+                                    {"class", FieldType::string},
+                                    {"class_zh", FieldType::string},
+                                    {"effective_area_m2", FieldType::real},
+                                    {"capacity", FieldType::real},
+                                    {"assigned", FieldType::real},
+                                    {"utilisation", FieldType::real},
+                                    {"nearest_rule_load", FieldType::real},
+                                    {"nearest_rule_overload", FieldType::real},
+                                    {"snapped", FieldType::boolean}},
+                                   ctx.metric);
     for (std::size_t i = 0; i < shelters.size(); ++i) {
         const auto& s = shelters[i];
         const double util = s.capacity > 0.0 ? best.site_load[i] / s.capacity : 0.0;
@@ -542,23 +532,25 @@ void run(const Options& o) {
               s.effective_area, s.capacity, best.site_load[i], util, nearest.site_load[i],
               std::max(0.0, nearest.site_load[i] - s.capacity), reach.site_snaps[i].has_value()}});
     }
-    Layer al = make_layer("shelter_allocation", ctx.metric,
-                          {{"unit_id", FieldType::string},
-                           {"shelter_id", FieldType::string},
-                           {"people", FieldType::real},
-                           {"distance_m", FieldType::real}});
+    Layer al = geo::io::make_layer("shelter_allocation",
+                                   {{"unit_id", FieldType::string},
+                                    {"shelter_id", FieldType::string},
+                                    {"people", FieldType::real},
+                                    {"distance_m", FieldType::real}},
+                                   ctx.metric);
     for (const auto& a : best.assignments) {
         al.features.push_back({-1,
                                Geometry::line_string({units[a.unit].position, shelters[a.site].position}),
                                {units[a.unit].id, shelters[a.site].id, a.people, a.distance}});
     }
-    Layer ul = make_layer("unserved", ctx.metric,
-                          {{"unit", FieldType::string},
-                           {"population", FieldType::real},
-                           {"served", FieldType::real},
-                           {"unserved", FieldType::real},
-                           {"unserved_share", FieldType::real},
-                           {"nearest_rule_unserved", FieldType::real}});
+    Layer ul = geo::io::make_layer("unserved",
+                                   {{"unit", FieldType::string},
+                                    {"population", FieldType::real},
+                                    {"served", FieldType::real},
+                                    {"unserved", FieldType::real},
+                                    {"unserved_share", FieldType::real},
+                                    {"nearest_rule_unserved", FieldType::real}},
+                                   ctx.metric);
     std::vector<std::pair<std::string, double>> worst_grids;
     if (!o.grids.empty()) {
         const Layer grids = read_metric(o.grids, o.grids_layer, o, ctx.metric);
@@ -596,15 +588,16 @@ void run(const Options& o) {
             }
         }
     }
-    Layer pl = make_layer("proposed_shelters", ctx.metric,
-                          {{"rank", FieldType::int64},
-                           {"candidate_id", FieldType::string},
-                           {"name", FieldType::string},
-                           {"kind", FieldType::string},
-                           {"class", FieldType::string},
-                           {"capacity", FieldType::real},
-                           {"marginal_gain", FieldType::real},
-                           {"served_after", FieldType::real}});
+    Layer pl = geo::io::make_layer("proposed_shelters",
+                                   {{"rank", FieldType::int64},
+                                    {"candidate_id", FieldType::string},
+                                    {"name", FieldType::string},
+                                    {"kind", FieldType::string},
+                                    {"class", FieldType::string},
+                                    {"capacity", FieldType::real},
+                                    {"marginal_gain", FieldType::real},
+                                    {"served_after", FieldType::real}},
+                                   ctx.metric);
     if (siting) {
         for (const auto& p : siting->picks) {
             const auto& c = candidates[p.candidate];

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -71,5 +73,18 @@ struct Layer {
     /// Bounds of all non-null, non-empty geometries.
     [[nodiscard]] core::Box bounds() const;
 };
+
+/// An empty layer with the given schema, ready for features: what commands
+/// use to build the layers they write.
+[[nodiscard]] inline Layer make_layer(std::string name, std::initializer_list<std::pair<const char*, FieldType>> fields,
+                                      crs::Crs crs = crs::Crs::wgs84()) {
+    Layer layer;
+    layer.name = std::move(name);
+    layer.crs = std::move(crs);
+    for (const auto& [field, type] : fields) {
+        layer.fields.push_back({field, type});
+    }
+    return layer;
+}
 
 } // namespace geo::io
