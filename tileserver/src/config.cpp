@@ -106,7 +106,8 @@ void load_config_file(const std::string& path, ServerConfig& config) {
             if (!entry.is_object() || !entry.contains("path") || !entry.at("path").is_string()) {
                 throw geo::InputError("each scenario needs a 'path'", {path, {}, {}});
             }
-            std::string name = entry.value("name", std::string());
+            std::string name;
+            read_key(entry, "name", name, path);
             ScenarioSource source = parse_scenario_argument(
                 name.empty() ? entry.at("path").get<std::string>() : name + "=" + entry.at("path").get<std::string>());
             read_key(entry, "label", source.label, path);

@@ -2,6 +2,8 @@
 
 #include "gzip.hpp"
 #include "http_util.hpp"
+#include "http_error.hpp"
+#include "incident_request.hpp"
 #include "incidents.hpp"
 
 #include "geo/core/error.hpp"
@@ -24,14 +26,7 @@ namespace inc = geo::incident;
 namespace {
 
 constexpr std::size_t max_layers_per_tile = 16;
-constexpr std::size_t max_features_per_post = 1000;
 constexpr int tilejson_maxzoom = 16;
-
-/// An HTTP status with a short message for the client (never internals).
-struct HttpError {
-    http::status status;
-    std::string message;
-};
 
 std::vector<std::string> split(std::string_view text, char sep) {
     std::vector<std::string> parts;
@@ -865,70 +860,6 @@ json parse_json_body(const Request& req) {
     }
 }
 
-std::string bounded_string(const json& props, const char* key, std::size_t max, bool required) {
-    if (!props.contains(key) || props[key].is_null()) {
-        if (required) {
-            throw HttpError{http::status::bad_request, std::string("property '") + key + "' is required"};
-        }
-        return {};
-    }
-    if (!props[key].is_string()) {
-        throw HttpError{http::status::bad_request, std::string("property '") + key + "' must be a string"};
-    }
-    auto s = props[key].get<std::string>();
-    if (s.size() > max || (required && s.empty())) {
-        throw HttpError{http::status::bad_request,
-                        std::string("property '") + key + "' must have 1-" + std::to_string(max) + " bytes"};
-    }
-    return s;
-}
-
-inc::NewIncident parse_incident_feature(const json& f, std::size_t index) {
-    const std::string where = " (feature " + std::to_string(index) + ")";
-    if (!f.is_object() || f.value("type", "") != "Feature") {
-        throw HttpError{http::status::bad_request, "expected a GeoJSON Feature" + where};
-    }
-    const auto g = f.find("geometry");
-    if (g == f.end() || !g->is_object() || g->value("type", "") != "Point" || !g->contains("coordinates") ||
-        !(*g)["coordinates"].is_array() || (*g)["coordinates"].size() < 2 || !(*g)["coordinates"][0].is_number() ||
-        !(*g)["coordinates"][1].is_number()) {
-        throw HttpError{http::status::bad_request, "geometry must be a Point with [lon, lat]" + where};
-    }
-    const double lon = (*g)["coordinates"][0].get<double>();
-    const double lat = (*g)["coordinates"][1].get<double>();
-    if (!std::isfinite(lon) || !std::isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-        throw HttpError{http::status::bad_request, "coordinates out of range" + where};
-    }
-    const json props = f.contains("properties") && f["properties"].is_object() ? f["properties"] : json::object();
-    inc::NewIncident n;
-    n.location = {lon, lat};
-    n.category = bounded_string(props, "category", 64, true);
-    n.description = bounded_string(props, "description", 2000, false);
-    n.external_id = bounded_string(props, "external_id", 128, false);
-    if (n.external_id.empty() && f.contains("id") && (f["id"].is_string() || f["id"].is_number_integer())) {
-        n.external_id = f["id"].is_string() ? f["id"].get<std::string>() : std::to_string(f["id"].get<long long>());
-        if (n.external_id.size() > 128) {
-            throw HttpError{http::status::bad_request, "feature id too long" + where};
-        }
-    }
-    const auto reported = bounded_string(props, "reported_at", 64, false);
-    if (reported.empty()) {
-        n.reported_at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    } else if (const auto t = inc::parse_time(reported)) {
-        n.reported_at = *t;
-    } else {
-        throw HttpError{http::status::bad_request, "'reported_at' must be an ISO-8601 time" + where};
-    }
-    if (props.contains("synthetic")) {
-        if (!props["synthetic"].is_boolean()) {
-            throw HttpError{http::status::bad_request, "'synthetic' must be true or false" + where};
-        }
-        n.synthetic = props["synthetic"].get<bool>();
-    }
-    n.source = "api";
-    return n;
-}
-
 } // namespace
 
 void Router::invalidate_incident(const Scenario& scenario, const geo::core::XY& m,
@@ -958,22 +889,7 @@ Response Router::post_incidents(Context& ctx) {
     if (!scenario.incidents) {
         throw HttpError{http::status::service_unavailable, "this scenario has no writable incident store"};
     }
-    const json body = parse_json_body(ctx.request);
-    std::vector<inc::NewIncident> items;
-    if (body.is_object() && body.value("type", "") == "FeatureCollection") {
-        if (!body.contains("features") || !body["features"].is_array() || body["features"].empty()) {
-            throw HttpError{http::status::bad_request, "a FeatureCollection needs a non-empty 'features' array"};
-        }
-        if (body["features"].size() > max_features_per_post) {
-            throw HttpError{http::status::payload_too_large,
-                            "at most " + std::to_string(max_features_per_post) + " features per request"};
-        }
-        for (std::size_t i = 0; i < body["features"].size(); ++i) {
-            items.push_back(parse_incident_feature(body["features"][i], i));
-        }
-    } else {
-        items.push_back(parse_incident_feature(body, 0));
-    }
+    std::vector<inc::NewIncident> items = parse_incident_request(parse_json_body(ctx.request));
     std::vector<IncidentService::Added> added;
     try {
         added = scenario.incidents->add(std::move(items));

@@ -321,7 +321,21 @@ AtomSet lattice_atoms(const Geometry& region, const core::PreparedGeometry& prep
             if (clip.is_empty()) {
                 continue;
             }
+            // GEOSClipByRect may return invalid pieces: where a hole touches the shell at one point
+            // inside the cell, the clipped ring touches itself and encloses two lobes joined only at
+            // that point. Such a piece must become two atoms, or the grid holding it is two polygons
+            // (found by tests/fuzz/targets/partition.cpp; kept as corpus/partition/regression-*).
+            std::vector<Geometry> cell_pieces;
             for (Geometry& part : clip.polygonal_parts().parts()) {
+                if (part.is_valid()) {
+                    cell_pieces.push_back(std::move(part));
+                } else {
+                    for (Geometry& lobe : part.make_valid().polygonal_parts().parts()) {
+                        cell_pieces.push_back(std::move(lobe));
+                    }
+                }
+            }
+            for (Geometry& part : cell_pieces) {
                 if (part.is_empty() || part.area() <= 0.0) {
                     continue;
                 }

@@ -43,7 +43,7 @@ class Value {
     /// The zig-zag encoded `sint_value` field (smaller for negative numbers).
     static Value sint(std::int64_t i) {
         Value v;
-        v.m_v.emplace<5>(i);
+        v.m_v.emplace<5>(SInt{i});
         return v;
     }
 
