@@ -1,6 +1,7 @@
 #include "geo/incident/geopackage_store.hpp"
 
 #include "gpkg_geometry.hpp"
+#include "rtree_bulk.hpp"
 #include "sqlite.hpp"
 
 #include <sqlite3.h>
@@ -64,8 +65,6 @@ CREATE TABLE IF NOT EXISTS incidents (
   source TEXT,
   synthetic BOOLEAN NOT NULL DEFAULT 0,
   updated_at DATETIME NOT NULL);
-CREATE INDEX IF NOT EXISTS incidents_grid_code ON incidents(grid_code);
-CREATE INDEX IF NOT EXISTS incidents_reported_at ON incidents(reported_at);
 CREATE TABLE IF NOT EXISTS incident_history (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   incident_id INTEGER NOT NULL REFERENCES incidents(id),
@@ -73,19 +72,34 @@ CREATE TABLE IF NOT EXISTS incident_history (
   to_status TEXT NOT NULL,
   at DATETIME NOT NULL,
   note TEXT);
-CREATE INDEX IF NOT EXISTS incident_history_incident ON incident_history(incident_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_incidents_geom USING rtree(id, minx, maxx, miny, maxy);
 )SQL";
 
+// Secondary indexes, apart from the schema because a bulk import drops them
+// and builds them again from sorted keys (see add_all).
+constexpr const char* secondary_indexes_sql = R"SQL(
+CREATE INDEX IF NOT EXISTS incidents_grid_code ON incidents(grid_code);
+CREATE INDEX IF NOT EXISTS incidents_reported_at ON incidents(reported_at);
+CREATE INDEX IF NOT EXISTS incident_history_incident ON incident_history(incident_id);
+)SQL";
+constexpr const char* drop_secondary_indexes_sql = "DROP INDEX IF EXISTS incidents_grid_code; "
+                                                   "DROP INDEX IF EXISTS incidents_reported_at; "
+                                                   "DROP INDEX IF EXISTS incident_history_incident;";
+
+constexpr const char* rtree_table = "rtree_incidents_geom";
+
 // GeoPackage R-tree extension triggers (clause F.3), so that QGIS/GDAL edits
-// keep the index right as well as ours.
-constexpr const char* rtree_triggers_sql = R"SQL(
+// keep the index right as well as ours. The insert trigger is apart: a bulk
+// import drops it and creates it again with this same text.
+constexpr const char* rtree_insert_trigger_sql = R"SQL(
 CREATE TRIGGER IF NOT EXISTS rtree_incidents_geom_insert AFTER INSERT ON incidents
 WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
 BEGIN
   INSERT OR REPLACE INTO rtree_incidents_geom VALUES (
     NEW.id, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
 END;
+)SQL";
+constexpr const char* rtree_other_triggers_sql = R"SQL(
 CREATE TRIGGER IF NOT EXISTS rtree_incidents_geom_update1 AFTER UPDATE OF geom ON incidents
 WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
 BEGIN
@@ -142,21 +156,21 @@ template <double core::Box::*member> void st_bound(sqlite3_context* ctx, int, sq
 }
 
 void register_functions(Database& db) {
+    using Function = void (*)(sqlite3_context*, int, sqlite3_value**);
+    struct Named {
+        const char* name;
+        Function function;
+    };
+    constexpr Named functions[] = {{"ST_IsEmpty", st_is_empty},
+                                   {"ST_MinX", st_bound<&core::Box::min_x>},
+                                   {"ST_MaxX", st_bound<&core::Box::max_x>},
+                                   {"ST_MinY", st_bound<&core::Box::min_y>},
+                                   {"ST_MaxY", st_bound<&core::Box::max_y>}};
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    db.check(sqlite3_create_function(db.handle(), "ST_IsEmpty", 1, flags, nullptr, st_is_empty, nullptr, nullptr),
-             "create_function");
-    db.check(sqlite3_create_function(db.handle(), "ST_MinX", 1, flags, nullptr, st_bound<&core::Box::min_x>, nullptr,
-                                     nullptr),
-             "create_function");
-    db.check(sqlite3_create_function(db.handle(), "ST_MaxX", 1, flags, nullptr, st_bound<&core::Box::max_x>, nullptr,
-                                     nullptr),
-             "create_function");
-    db.check(sqlite3_create_function(db.handle(), "ST_MinY", 1, flags, nullptr, st_bound<&core::Box::min_y>, nullptr,
-                                     nullptr),
-             "create_function");
-    db.check(sqlite3_create_function(db.handle(), "ST_MaxY", 1, flags, nullptr, st_bound<&core::Box::max_y>, nullptr,
-                                     nullptr),
-             "create_function");
+    for (const auto& f : functions) {
+        db.check(sqlite3_create_function(db.handle(), f.name, 1, flags, nullptr, f.function, nullptr, nullptr),
+                 "create_function");
+    }
 }
 
 // GeoPackage DATETIME is "YYYY-MM-DDTHH:MM:SS.SSSZ" (clause 1.1.1.1.1);
@@ -241,6 +255,7 @@ struct GeoPackageIncidentStore::Impl {
     Statement update_extent;
     Statement max_id;
     Statement bulk_history;
+    std::size_t bulk_min_rows = 0;
 
     Impl(const std::string& path, int flags)
         : db(path, flags),
@@ -313,6 +328,7 @@ struct GeoPackageIncidentStore::Impl {
             db.exec("PRAGMA user_version = " + std::to_string(gpkg_user_version));
         }
         db.exec(schema_sql);
+        db.exec(secondary_indexes_sql);
         Statement srs(db, "INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
                           "organization_coordsys_id, definition, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         srs.bind(1, std::string_view("Undefined cartesian SRS")).bind(2, -1).bind(3, std::string_view("NONE"));
@@ -330,7 +346,8 @@ struct GeoPackageIncidentStore::Impl {
         db.exec("INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('incidents', 'geom', 'POINT', 4326, 0, 0)");
         db.exec("INSERT OR IGNORE INTO gpkg_extensions VALUES ('incidents', 'geom', 'gpkg_rtree_index', "
                 "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')");
-        db.exec(rtree_triggers_sql);
+        db.exec(rtree_insert_trigger_sql);
+        db.exec(rtree_other_triggers_sql);
         tx.commit();
         return db;
     }
@@ -358,7 +375,11 @@ struct GeoPackageIncidentStore::Impl {
             if (!find_id.step()) {
                 db.fail("looking up an existing external_id");
             }
-            return {find_id.int64(0), false};
+            const std::int64_t existing = find_id.int64(0);
+            // Not left pending: a bulk import drops indexes next, which
+            // SQLite refuses while a statement still reads the table.
+            find_id.reset();
+            return {existing, false};
         }
         const std::int64_t id = sqlite3_last_insert_rowid(db.handle());
         if (!with_history) {
@@ -399,6 +420,34 @@ struct GeoPackageIncidentStore::Impl {
         insert_history.run();
     }
 
+    // Bulk mode, inside the caller's transaction: the per-row index work
+    // (R-tree insert trigger, three secondary indexes) stops here and
+    // end_bulk() rebuilds it in one pass. DDL is transactional in SQLite, so
+    // a rollback or a crash before COMMIT restores trigger and indexes with
+    // the rows: no reader or later writer ever sees them missing.
+    void begin_bulk() {
+        db.exec("DROP TRIGGER IF EXISTS rtree_incidents_geom_insert");
+        db.exec(drop_secondary_indexes_sql);
+    }
+
+    void end_bulk() {
+        // CREATE INDEX sorts the keys once instead of inserting them one by
+        // one into B-trees in random order.
+        db.exec(secondary_indexes_sql);
+        // The R-tree is packed from every row of the table, so it matches the
+        // table exactly whatever it held before.
+        std::vector<detail::RtreeEntry> entries;
+        Statement rows(db, "SELECT id, geom FROM incidents WHERE geom IS NOT NULL ORDER BY id");
+        while (rows.step()) {
+            // Same rule as the insert trigger: empty geometries are not indexed.
+            if (const auto box = detail::gpkg_envelope(rows.blob(1))) {
+                entries.push_back({rows.int64(0), box->min_x, box->max_x, box->min_y, box->max_y});
+            }
+        }
+        detail::rebuild_rtree(db, rtree_table, entries);
+        db.exec(rtree_insert_trigger_sql);
+    }
+
     void grow_extent(const core::Box& box) {
         if (!box.empty()) {
             update_extent.reset().bind(1, box.min_x).bind(2, box.min_y).bind(3, box.max_x).bind(4, box.max_y).run();
@@ -411,6 +460,7 @@ GeoPackageIncidentStore::GeoPackageIncidentStore(const std::filesystem::path& pa
     const int flags =
         (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     m_impl = std::make_unique<Impl>(path.string(), flags);
+    m_impl->bulk_min_rows = options.bulk_min_rows;
     m_impl->db.exec("PRAGMA busy_timeout = " + std::to_string(std::max(0, options.busy_timeout_ms)));
 }
 
@@ -429,9 +479,20 @@ AddResult GeoPackageIncidentStore::add(const NewIncident& incident) {
 }
 
 std::vector<AddResult> GeoPackageIncidentStore::add_batch(std::span<const NewIncident> incidents) {
+    bool given = false;
+    return add_all(incidents.size(), [&]() -> std::span<const NewIncident> {
+        if (given) {
+            return {};
+        }
+        given = true;
+        return incidents;
+    });
+}
+
+std::vector<AddResult> GeoPackageIncidentStore::add_all(std::size_t expected, const IncidentSource& next) {
     std::lock_guard lock(m_mutex);
     std::vector<AddResult> out;
-    out.reserve(incidents.size());
+    out.reserve(expected);
     core::Box extent;
     auto& im = *m_impl;
     Transaction tx(im.db);
@@ -442,13 +503,55 @@ std::vector<AddResult> GeoPackageIncidentStore::add_batch(std::span<const NewInc
     im.max_id.reset();
     const std::int64_t before = im.max_id.step() ? im.max_id.int64(0) : 0;
     im.max_id.reset();
-    for (const auto& in : incidents) {
-        out.push_back(im.add_one(in, false));
-        if (out.back().created) {
-            extent.expand(in.location);
+    // A large batch into a store that is not much larger than it is written
+    // in bulk mode (rebuilding costs in proportion to the whole table, so a
+    // small batch into a big store keeps per-row maintenance). The ids handed
+    // out so far bound the number of stored incidents.
+    const bool bulk_allowed =
+        im.bulk_min_rows > 0 && expected >= im.bulk_min_rows && static_cast<std::int64_t>(expected) * 2 >= before;
+    // Whatever happens, the connection leaves bulk mode with its CHECK
+    // constraints on again (the rollback restores trigger and indexes).
+    struct BulkMode {
+        Database& db;
+        bool on = false;         // trigger and indexes dropped
+        bool checks_off = false; // CHECK constraints ignored
+        explicit BulkMode(Database& d) : db(d) {}
+        BulkMode(const BulkMode&) = delete;
+        BulkMode& operator=(const BulkMode&) = delete;
+        BulkMode(BulkMode&&) = delete;
+        BulkMode& operator=(BulkMode&&) = delete;
+        ~BulkMode() {
+            if (checks_off) {
+                sqlite3_exec(db.handle(), "PRAGMA ignore_check_constraints = OFF", nullptr, nullptr, nullptr);
+            }
+        }
+    } bulk{im.db};
+    if (bulk_allowed) {
+        // The only CHECK is status IN (...), and `insert` writes the literal
+        // 'reported'. SQLite evaluates that IN list by building a temporary
+        // B-tree at every execution, a third of the per-row cost, even when
+        // the row then conflicts. Off for this connection during the batch.
+        bulk.checks_off = true;
+        im.db.exec("PRAGMA ignore_check_constraints = ON");
+    }
+    for (auto chunk = next(); !chunk.empty(); chunk = next()) {
+        for (const auto& in : chunk) {
+            out.push_back(im.add_one(in, false));
+            if (out.back().created) {
+                extent.expand(in.location);
+                // Switched on at the first new incident: a re-import that
+                // adds nothing costs no rebuild.
+                if (bulk_allowed && !bulk.on) {
+                    bulk.on = true;
+                    im.begin_bulk();
+                }
+            }
         }
     }
     im.bulk_history.reset().bind(1, before).run();
+    if (bulk.on) {
+        im.end_bulk();
+    }
     im.grow_extent(extent);
     tx.commit();
     return out;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 
 namespace geo::incident {
 
@@ -153,23 +154,10 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         }
     };
 
-    std::vector<NewIncident> batch;
-    batch.reserve(std::min(options.batch_size, layer.features.size()));
-    auto flush = [&]() {
-        const auto t0 = Clock::now();
-        for (const auto& r : store.add_batch(batch)) {
-            (r.created ? report.added : report.already_present) += 1;
-        }
-        report.store_seconds += seconds_since(t0);
-        batch.clear();
-    };
-
     const auto& grid_list = grids.grids();
-    auto t_assign = Clock::now();
-    std::size_t done = 0;
-    for (const auto& f : layer.features) {
-        ++done;
-        NewIncident in;
+    // One row of the layer into `in`; false when the row is skipped (counted
+    // and listed in the report).
+    auto convert = [&](const io::Feature& f, NewIncident& in) -> bool {
         if (id) {
             in.external_id = io::to_string(f.attributes[*id]);
         }
@@ -193,7 +181,7 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         if (!p) {
             ++report.bad_geometry;
             issue(f, in.external_id, RowProblem::bad_geometry, why, false);
-            continue;
+            return false;
         }
         in.location = *p;
         if (time) {
@@ -206,7 +194,7 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
                 issue(f, in.external_id, RowProblem::bad_time,
                       "'" + text + "'" + (options.time_format.empty() ? "" : " does not match " + options.time_format),
                       false);
-                continue;
+                return false;
             }
             in.reported_at = *t;
         } else {
@@ -235,17 +223,74 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
             std::snprintf(where, sizeof where, "at %.6f, %.6f", in.location.x, in.location.y);
             issue(f, in.external_id, RowProblem::outside_grids, where, true);
         }
-        batch.push_back(std::move(in));
-        if (batch.size() >= options.batch_size) {
-            report.assign_seconds += seconds_since(t_assign);
-            flush();
-            core::report(options.progress, static_cast<double>(done) / static_cast<double>(report.rows), "importing");
-            t_assign = Clock::now();
+        return true;
+    };
+
+    // Fills `out` with the next `limit` usable rows (fewer only at the end).
+    std::size_t next_row = 0;
+    auto fill = [&](std::vector<NewIncident>& out, std::size_t limit) {
+        const auto t0 = Clock::now();
+        out.clear();
+        while (out.size() < limit && next_row < layer.features.size()) {
+            NewIncident in;
+            if (convert(layer.features[next_row++], in)) {
+                out.push_back(std::move(in));
+            }
         }
-    }
-    report.assign_seconds += seconds_since(t_assign);
-    if (!batch.empty()) {
-        flush();
+        report.assign_seconds += seconds_since(t0);
+    };
+    auto progress = [&]() {
+        core::report(options.progress, static_cast<double>(next_row) / static_cast<double>(report.rows), "importing");
+    };
+    auto tally = [&](const std::vector<AddResult>& results) {
+        for (const auto& r : results) {
+            (r.created ? report.added : report.already_present) += 1;
+        }
+    };
+
+    const std::size_t batch_size = std::max<std::size_t>(1, options.batch_size);
+    std::vector<NewIncident> batch;
+    batch.reserve(std::min(batch_size, layer.features.size()));
+    if (options.bulk_rows > 0 && layer.features.size() >= options.bulk_rows) {
+        // One unit: the store pulls the rows batch by batch (only two batches
+        // in memory) and may write them in bulk mode. While it writes one
+        // batch, the next is converted and assigned on a second thread: the
+        // two halves of the work overlap on two cores. Only that thread
+        // touches the assigner, the transformer and the report until its
+        // future is collected, so they are never used concurrently.
+        std::vector<NewIncident> spare;
+        spare.reserve(batch.capacity());
+        std::vector<NewIncident>* ready = &batch;   // being filled
+        std::vector<NewIncident>* written = &spare; // handed to the store
+        std::future<void> ahead;
+        auto fill_ahead = [&]() {
+            ahead = std::async(std::launch::async, [&fill, ready, batch_size] { fill(*ready, batch_size); });
+        };
+        fill_ahead();
+        double waited = 0.0;
+        const auto t0 = Clock::now();
+        tally(store.add_all(layer.features.size(), [&]() -> std::span<const NewIncident> {
+            const auto w0 = Clock::now();
+            ahead.get();
+            waited += seconds_since(w0);
+            std::swap(ready, written);
+            progress();
+            if (!written->empty()) {
+                fill_ahead();
+            }
+            return *written;
+        }));
+        report.store_seconds = seconds_since(t0) - waited;
+    } else {
+        while (next_row < layer.features.size()) {
+            fill(batch, batch_size);
+            progress();
+            if (!batch.empty()) {
+                const auto t0 = Clock::now();
+                tally(store.add_batch(batch));
+                report.store_seconds += seconds_since(t0);
+            }
+        }
     }
     core::report(options.progress, 1.0, "importing");
     return report;

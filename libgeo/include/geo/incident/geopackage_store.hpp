@@ -19,6 +19,7 @@
 
 #include "geo/incident/store.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,11 @@ namespace geo::incident {
 struct GeoPackageOptions {
     bool read_only = false;      ///< open an existing store for reading only
     int busy_timeout_ms = 10000; ///< how long a writer waits for another process's write lock
+    /// add_batch / add_all calls with at least this many incidents (and at
+    /// least half as many as the store holds) run in bulk mode: the R-tree
+    /// and the secondary indexes are rebuilt once at the end of the call's
+    /// transaction instead of being maintained row by row. 0 = never.
+    std::size_t bulk_min_rows = 50000;
 };
 
 class GeoPackageIncidentStore final : public IncidentStore {
@@ -41,6 +47,7 @@ class GeoPackageIncidentStore final : public IncidentStore {
 
     AddResult add(const NewIncident& incident) override;
     std::vector<AddResult> add_batch(std::span<const NewIncident> incidents) override;
+    std::vector<AddResult> add_all(std::size_t expected, const IncidentSource& next) override;
     Incident transition(std::int64_t id, Status to, TimePoint at, const std::string& note = {}) override;
     void transition_batch(std::span<const StatusUpdate> updates) override;
     [[nodiscard]] std::optional<Incident> get(std::int64_t id) override;

@@ -64,6 +64,24 @@ class IncidentStore {
     /// Store many in one transaction: all or nothing, one sync at the end.
     virtual std::vector<AddResult> add_batch(std::span<const NewIncident> incidents) = 0;
 
+    /// Supplies the next incidents of a large import; an empty span ends it.
+    /// A span stays valid until the next call.
+    using IncidentSource = std::function<std::span<const NewIncident>()>;
+
+    /// Store everything `next` supplies as one unit, all or nothing, like one
+    /// add_batch, without the caller holding it all in memory. `expected` is
+    /// how many incidents the caller expects (a store may choose a bulk
+    /// strategy from it). One result per incident, in order. The default
+    /// collects the incidents and calls add_batch.
+    virtual std::vector<AddResult> add_all(std::size_t expected, const IncidentSource& next) {
+        std::vector<NewIncident> all;
+        all.reserve(expected);
+        for (auto chunk = next(); !chunk.empty(); chunk = next()) {
+            all.insert(all.end(), chunk.begin(), chunk.end());
+        }
+        return add_batch(all);
+    }
+
     /// Move an incident to `to` at time `at`. Throws TransitionError when the
     /// loop does not allow it (message names both states), NotFoundError for an
     /// unknown id, InputError when `at` is before the incident's last change.
