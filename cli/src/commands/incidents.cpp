@@ -106,14 +106,15 @@ void run_import(const ImportArgs& a) {
     std::cout << "read " << r.rows << " rows from " << r.file << " (layer " << r.layer << ")\n"
               << "  added " << r.added << ", already in the store " << r.already_present << "\n"
               << "  outside all grids (kept, flagged): " << r.outside << "\n"
-              << "  skipped: " << r.bad_geometry << " bad geometry, " << r.bad_time << " unparseable time\n";
+              << "  skipped: " << r.bad_geometry << " bad geometry, " << r.bad_time << " unparseable time, "
+              << r.duplicate_ids << " duplicate ids\n";
     for (const auto& note : r.notes) {
         std::cout << "  note: " << note << "\n";
     }
     std::size_t shown = 0;
     for (const auto& issue : r.issues) {
         if (shown++ >= a.show) {
-            std::cout << "  ... (" << (r.outside + r.bad_geometry + r.bad_time - a.show) << " more)\n";
+            std::cout << "  ... (" << (r.outside + r.bad_geometry + r.bad_time + r.duplicate_ids - a.show) << " more)\n";
             break;
         }
         std::cout << "  row " << issue.feature_id << " (" << issue.external_id << "): " << to_string(issue.problem)

@@ -78,6 +78,17 @@ void run(const OsmOptions& options) {
     }
     const geo::network::OsmExtract x = geo::network::read_osm_features(options.input, rule);
     std::cout << "read " << options.input << "\n";
+    if (x.ways_with_missing_nodes > 0) {
+        std::string ids;
+        for (const std::int64_t id : x.first_ways_with_missing_nodes) {
+            ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+        }
+        std::fprintf(stderr,
+                     "geogrid: warning: %zu ways refer to %zu nodes the file does not contain (ways %s%s); "
+                     "they are split at the gaps (an extract cut at its border does this)\n",
+                     x.ways_with_missing_nodes, x.missing_node_refs, ids.c_str(),
+                     x.ways_with_missing_nodes > x.first_ways_with_missing_nodes.size() ? ", …" : "");
+    }
     std::map<std::string, std::string> descriptions;
 
     Layer roads = geo::io::make_layer("roads", {{"osm_id", FieldType::int64},

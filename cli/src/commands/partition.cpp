@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -125,11 +126,10 @@ void run(const PartitionOptions& o) {
     }
     const gp::PreparedParents prepared = gp::prepare_parents(std::move(raw), o.strict);
     for (const auto& issue : prepared.issues) {
-        if (issue.skipped) {
-            std::fprintf(stderr, "geogrid: warning: %s feature %lld (code '%s'): %s; %s\n", o.parents.c_str(),
-                         static_cast<long long>(issue.fid), issue.code.c_str(), issue.problem.c_str(),
-                         issue.action.c_str());
-        }
+        // Skipped parents are warnings; repairs are notes. Both are in the report too.
+        std::fprintf(stderr, "geogrid: %s: %s feature %lld (code '%s'): %s; %s\n", issue.skipped ? "warning" : "note",
+                     o.parents.c_str(), static_cast<long long>(issue.fid), issue.code.c_str(), issue.problem.c_str(),
+                     issue.action.c_str());
     }
 
     // Weights: points count 1 (or --weight-field); polygons need the field.
@@ -150,6 +150,10 @@ void run(const PartitionOptions& o) {
                 continue;
             }
             w = *value;
+            if (!std::isfinite(w) || w < 0) {
+                throw geo::InputError("weight " + std::to_string(w) + " in " + o.weight_field + " is not a count",
+                                      {o.weights, weight_layer.name, f.id}, "weights must be finite and not negative");
+            }
         }
         const Geometry g = weights_to_metric.transform(f.geometry);
         const GeometryType type = g.type();
@@ -210,6 +214,30 @@ void run(const PartitionOptions& o) {
     const auto results =
         gp::partition_all(prepared.parents, weights, barriers, options, previous, o.threads, bar.callback());
     bar.finish();
+
+    // Weight that no parent received lies outside every parent (or in a skipped one): say how much.
+    double input_weight = 0.0;
+    for (const auto& p : weights.points) {
+        input_weight += p.weight;
+    }
+    for (const auto& p : weights.polygons) {
+        input_weight += p.weight;
+    }
+    double assigned_weight = 0.0;
+    for (const auto& r : results) {
+        assigned_weight += r.total_weight;
+    }
+    const double outside_weight = input_weight - assigned_weight;
+    std::string outside_note;
+    if (outside_weight > 1e-9 * std::max(1.0, input_weight)) {
+        char text[256];
+        std::snprintf(text, sizeof text,
+                      "weight %.6g of %.6g (%.2f %%) lies outside every parent and is in no grid",
+                      outside_weight, input_weight, 100.0 * outside_weight / input_weight);
+        outside_note = text;
+        std::fprintf(stderr, "geogrid: warning: %s (check that --weights covers the same area as --parents)\n",
+                     outside_note.c_str());
+    }
 
     // grids and jurisdictions, written back in the parents' CRS.
     geo::io::Layer grids;
@@ -272,6 +300,9 @@ void run(const PartitionOptions& o) {
         report << "Local metric CRS: " << metric.label() << ". Inputs: parents " << o.parents << ", weights "
                << o.weights << " (" << weights.points.size() << " points, " << weights.polygons.size() << " polygons), "
                << barriers.size() << " barrier features.\n";
+        if (!outside_note.empty()) {
+            report << "\n**Warning:** " << outside_note << ".\n";
+        }
     }
     std::cout << "wrote " << grid_count << " grids for " << results.size() << " parents to " << o.out << " ("
               << (grid_count ? 100.0 * static_cast<double>(in_band) / static_cast<double>(grid_count) : 0.0)

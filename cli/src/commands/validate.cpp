@@ -53,6 +53,7 @@ void run(const ValidateCliOptions& options) {
         geo::io::ValidateOptions check;
         check.read.layer = name;
         check.read.encoding = options.input.encoding;
+        check.read.crs_override = options.input.crs;
         check.id_field = options.id_field;
         geogrid::ProgressBar bar;
         check.read.progress = bar.callback();
@@ -86,7 +87,10 @@ void run(const ValidateCliOptions& options) {
             continue;
         }
         for (const auto& issue : report.issues) {
-            std::cout << options.file << ": layer " << report.layer << ", feature " << issue.feature_id;
+            std::cout << options.file << ": layer " << report.layer;
+            if (issue.feature_id >= 0) { // layer-wide issues (missing CRS) have no feature
+                std::cout << ", feature " << issue.feature_id;
+            }
             if (!options.id_field.empty() && !issue.id_value.empty()) {
                 std::cout << " (" << options.id_field << "=" << issue.id_value << ")";
             }

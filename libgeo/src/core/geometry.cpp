@@ -544,7 +544,19 @@ Geometry Geometry::make_valid() const {
     GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
     GEOSGeometry* fixed = GEOSMakeValidWithParams_r(ctx, g, params);
     GEOSMakeValidParams_destroy_r(ctx, params);
-    return adopt(fixed, "make_valid");
+    Geometry result = adopt(fixed, "make_valid");
+    if (result.is_valid()) {
+        return result;
+    }
+    // GEOS 3.11's structure method can return an invalid polygon for rings that run back over
+    // their own edges (e.g. POLYGON((0 0,10 10,10 10,10 0,0 10,0 0,10 0,0 10,0 0)), found by
+    // tests/fuzz/targets/geometry_input.cpp). A zero buffer of that result re-nodes it into a
+    // valid polygon covering the same area; the linework method is the last resort.
+    Geometry rebuilt = result.buffer(0.0);
+    if (rebuilt.is_valid()) {
+        return rebuilt.polygonal_parts();
+    }
+    return adopt(GEOSMakeValid_r(ctx, g), "make_valid").polygonal_parts().unary_union();
 }
 Geometry Geometry::simplify(double tolerance) const {
     return adopt(GEOSSimplify_r(geos_context(), checked(*this, "simplify"), tolerance), "simplify");

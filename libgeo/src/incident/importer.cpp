@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <string>
+#include <unordered_map>
 
 namespace geo::incident {
 
@@ -17,6 +19,7 @@ const char* to_string(RowProblem problem) noexcept {
     case RowProblem::bad_geometry: return "bad geometry";
     case RowProblem::bad_time: return "unparseable time";
     case RowProblem::outside_grids: return "outside all grids";
+    case RowProblem::duplicate_id: return "duplicate id in the file";
     }
     return "unknown";
 }
@@ -155,6 +158,12 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
     };
 
     const auto& grid_list = grids.grids();
+    // Ids seen in this file (only with an id field: FID-based ids cannot repeat). A repeat is a
+    // different row claiming the same ticket: the first wins and the repeat is reported.
+    std::unordered_map<std::string, std::int64_t> first_row_with_id;
+    if (id) {
+        first_row_with_id.reserve(layer.features.size());
+    }
     // One row of the layer into `in`; false when the row is skipped (counted
     // and listed in the report).
     auto convert = [&](const io::Feature& f, NewIncident& in) -> bool {
@@ -163,6 +172,10 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         }
         if (in.external_id.empty()) {
             in.external_id = prefix + std::to_string(f.id);
+        } else if (const auto [it, fresh] = first_row_with_id.emplace(in.external_id, f.id); !fresh) {
+            ++report.duplicate_ids;
+            issue(f, in.external_id, RowProblem::duplicate_id, "also row " + std::to_string(it->second), false);
+            return false;
         }
         std::string why;
         auto p = point_of(f.geometry, why);

@@ -8,6 +8,7 @@
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -346,6 +347,87 @@ std::unique_ptr<OGRGeometry> to_ogr(const core::Geometry& geometry) {
 
 std::string geometry_type_name(OGRwkbGeometryType type) {
     return OGRGeometryTypeToName(type);
+}
+
+namespace {
+
+/// Collects the extreme coordinates of a geometry, NaN and infinities included (an OGREnvelope
+/// would silently skip NaN in its comparisons).
+class CoordinateScan : public OGRDefaultConstGeometryVisitor {
+  public:
+    using OGRDefaultConstGeometryVisitor::visit;
+    void visit(const OGRPoint* point) override {
+        if (point->IsEmpty()) {
+            return;
+        }
+        const double x = point->getX();
+        const double y = point->getY();
+        if (!std::isfinite(x) || !std::isfinite(y)) {
+            if (!non_finite) {
+                non_finite = core::XY{x, y};
+            }
+            return;
+        }
+        if (!first) {
+            first = core::XY{x, y};
+        }
+        box.expand(core::XY{x, y});
+    }
+    std::optional<core::XY> non_finite;
+    std::optional<core::XY> first;
+    core::Box box;
+};
+
+std::string number(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9g", v);
+    return text;
+}
+
+} // namespace
+
+std::optional<CoordinateProblem> coordinate_problem(const OGRGeometry& geometry, bool geographic) {
+    CoordinateScan scan;
+    geometry.accept(&scan);
+    if (scan.non_finite) {
+        return CoordinateProblem{CoordinateProblem::Kind::non_finite,
+                                 "a coordinate is not a number (" + number(scan.non_finite->x) + ", " +
+                                     number(scan.non_finite->y) + ")",
+                                 *scan.non_finite};
+    }
+    if (scan.box.empty()) {
+        return std::nullopt;
+    }
+    const core::Box& b = scan.box;
+    constexpr double huge = 1e9; // beyond every projected CRS's range (metres or feet)
+    if (std::max({std::abs(b.min_x), std::abs(b.max_x), std::abs(b.min_y), std::abs(b.max_y)}) > huge) {
+        return CoordinateProblem{CoordinateProblem::Kind::out_of_range,
+                                 "coordinates up to " +
+                                     number(std::max({std::abs(b.min_x), std::abs(b.max_x), std::abs(b.min_y),
+                                                      std::abs(b.max_y)})) +
+                                     " are beyond any coordinate reference system",
+                                 *scan.first};
+    }
+    if (!geographic) {
+        return std::nullopt;
+    }
+    const bool x_ok = b.min_x >= -180.0 && b.max_x <= 180.0;
+    const bool y_ok = b.min_y >= -90.0 && b.max_y <= 90.0;
+    if (x_ok && y_ok) {
+        return std::nullopt;
+    }
+    std::string why;
+    if (std::max({std::abs(b.min_x), std::abs(b.max_x), std::abs(b.min_y), std::abs(b.max_y)}) > 1000.0) {
+        why = "they look like metres of a projected CRS: the file's CRS is wrong (give the right one with --crs)";
+    } else if (!y_ok && b.min_x >= -90.0 && b.max_x <= 90.0) {
+        why = "latitude and longitude look swapped (x must be the longitude)";
+    } else {
+        why = "the file's CRS may be wrong";
+    }
+    return CoordinateProblem{CoordinateProblem::Kind::out_of_range,
+                             "coordinates (" + number(b.min_x) + " … " + number(b.max_x) + ", " + number(b.min_y) +
+                                 " … " + number(b.max_y) + ") are outside longitude ±180 / latitude ±90: " + why,
+                             *scan.first};
 }
 
 } // namespace geo::io::detail

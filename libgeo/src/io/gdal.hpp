@@ -96,6 +96,16 @@ Value read_value(const OGRFeature& feature, int i, FieldType type, const std::st
 /// closing open rings. Modifies `geometry` (the caller owns it).
 core::Geometry to_geometry(OGRGeometry& geometry);
 
+/// What is wrong with a geometry's coordinates, if anything: NaN or infinite values, magnitudes
+/// no CRS uses (> 1e9), or — when the layer's CRS is geographic — longitudes outside ±180 or
+/// latitudes outside ±90, with a guess at why (swapped axes, metres in a degree CRS).
+struct CoordinateProblem {
+    enum class Kind { non_finite, out_of_range } kind;
+    std::string message;
+    core::XY at;
+};
+std::optional<CoordinateProblem> coordinate_problem(const OGRGeometry& geometry, bool geographic);
+
 /// GEOS → OGR through WKB.
 std::unique_ptr<OGRGeometry> to_ogr(const core::Geometry& geometry);
 

@@ -219,6 +219,9 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
             out.attributes.push_back(std::move(value));
         }
         if (feature->GetGeometryRef() != nullptr) {
+            if (const auto problem = detail::coordinate_problem(*feature->GetGeometryRef(), layer.crs.is_geographic())) {
+                throw InputError(problem->message, where, "geogrid validate lists every feature with this problem");
+            }
             std::unique_ptr<OGRGeometry> geometry(feature->StealGeometry());
             try {
                 out.geometry = detail::to_geometry(*geometry);

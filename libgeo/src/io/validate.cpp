@@ -5,7 +5,9 @@
 #include "geo/core/detail/geos.hpp"
 #include "geo/core/error.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -81,6 +83,55 @@ Validity geos_validity(const core::Geometry& geometry) {
     return validity;
 }
 
+/// Points, lines and polygons (single or multi) are the kinds commands tell apart.
+OGRwkbGeometryType family_of(OGRwkbGeometryType type) {
+    switch (wkbFlatten(type)) {
+    case wkbPoint:
+    case wkbMultiPoint: return wkbPoint;
+    case wkbLineString:
+    case wkbMultiLineString:
+    case wkbCircularString:
+    case wkbCompoundCurve:
+    case wkbMultiCurve: return wkbLineString;
+    case wkbPolygon:
+    case wkbMultiPolygon:
+    case wkbCurvePolygon:
+    case wkbMultiSurface: return wkbPolygon;
+    default: return wkbGeometryCollection;
+    }
+}
+
+/// Every feature whose kind differs from the layer's most common kind.
+void report_mixed_kinds(const std::vector<std::pair<std::int64_t, OGRwkbGeometryType>>& kinds,
+                        ValidationReport& report) {
+    std::map<OGRwkbGeometryType, std::size_t> count;
+    std::vector<OGRwkbGeometryType> order; // kinds by first appearance: ties go to the earlier one
+    for (const auto& [fid, kind] : kinds) {
+        if (count[kind]++ == 0) {
+            order.push_back(kind);
+        }
+    }
+    if (count.size() < 2) {
+        return;
+    }
+    OGRwkbGeometryType main = order.front();
+    for (const OGRwkbGeometryType kind : order) {
+        if (count.at(kind) > count.at(main)) {
+            main = kind;
+        }
+    }
+    const std::string main_name = OGRGeometryTypeToName(main);
+    for (const auto& [fid, kind] : kinds) {
+        if (kind != main) {
+            report.issues.push_back({IssueKind::mixed_geometry_types, fid, {},
+                                     std::string("a ") + OGRGeometryTypeToName(kind) + " in a layer of " +
+                                         std::to_string(count.at(main)) + " " + main_name +
+                                         " features (split it with geogrid convert --where)",
+                                     {}});
+        }
+    }
+}
+
 } // namespace
 
 const char* to_string(IssueKind kind) noexcept {
@@ -92,6 +143,10 @@ const char* to_string(IssueKind kind) noexcept {
     case IssueKind::duplicate_id: return "duplicate_id";
     case IssueKind::missing_id: return "missing_id";
     case IssueKind::invalid_utf8: return "invalid_utf8";
+    case IssueKind::non_finite_coordinate: return "non_finite_coordinate";
+    case IssueKind::out_of_range: return "out_of_range";
+    case IssueKind::mixed_geometry_types: return "mixed_geometry_types";
+    case IssueKind::missing_crs: return "missing_crs";
     }
     return "unknown";
 }
@@ -108,7 +163,9 @@ std::size_t ValidationReport::features_with_geometry_issues() const {
     std::set<std::int64_t> features;
     for (const auto& issue : issues) {
         if (issue.kind == IssueKind::invalid_geometry || issue.kind == IssueKind::unclosed_ring ||
-            issue.kind == IssueKind::empty_geometry || issue.kind == IssueKind::null_geometry) {
+            issue.kind == IssueKind::empty_geometry || issue.kind == IssueKind::null_geometry ||
+            issue.kind == IssueKind::non_finite_coordinate || issue.kind == IssueKind::out_of_range ||
+            issue.kind == IssueKind::mixed_geometry_types) {
             features.insert(issue.feature_id);
         }
     }
@@ -137,6 +194,16 @@ ValidationReport validate_layer(const std::string& path, const ValidateOptions& 
         }
     }
     const std::string recode_from = detail::needs_recoding(open, encoding) ? encoding : std::string();
+
+    std::string crs_problem;
+    const std::optional<crs::Crs> crs = detail::layer_crs(source, options.read.crs_override, crs_problem);
+    const bool has_geometry_field = source.GetLayerDefn()->GetGeomFieldCount() > 0;
+    if (!crs && has_geometry_field) {
+        report.issues.push_back({IssueKind::missing_crs, -1, {}, crs_problem + " (commands will ask for --crs)", {}});
+    }
+    const bool geographic = crs && crs->is_geographic();
+    // Geometry kind per feature (point, line or polygon family), to find the odd ones out.
+    std::vector<std::pair<std::int64_t, OGRwkbGeometryType>> kinds;
 
     std::unordered_map<std::string, std::int64_t> first_with_id;
     detail::GdalErrorScope errors;
@@ -192,6 +259,13 @@ ValidationReport validate_layer(const std::string& path, const ValidateOptions& 
             add(IssueKind::empty_geometry, "the geometry is empty");
             continue;
         }
+        kinds.emplace_back(fid, family_of(raw->getGeometryType()));
+        if (const auto problem = detail::coordinate_problem(*raw, geographic)) {
+            add(problem->kind == detail::CoordinateProblem::Kind::non_finite ? IssueKind::non_finite_coordinate
+                                                                             : IssueKind::out_of_range,
+                problem->message, problem->at);
+            continue;
+        }
         std::vector<std::string> ring_problems;
         std::optional<core::XY> ring_location;
         check_rings(*raw, ring_problems, ring_location);
@@ -212,6 +286,7 @@ ValidationReport validate_layer(const std::string& path, const ValidateOptions& 
                 validity.location);
         }
     }
+    report_mixed_kinds(kinds, report);
     core::report(options.read.progress, 1.0, "validating");
     if (errors.failed()) {
         throw IoError("reading failed after " + std::to_string(report.features_checked) +

@@ -159,14 +159,31 @@ class FeatureHandler : public osmium::handler::Handler {
             return;
         }
         OsmLine line{way.id(), kind, value, name_of(tags), {}};
+        std::size_t missing = 0;
         for (const auto& ref : way.nodes()) {
             if (ref.location().valid()) {
                 line.lon_lat.push_back({ref.location().lon(), ref.location().lat()});
+                continue;
+            }
+            // A node the file lacks: end the piece here rather than draw a straight line across
+            // the gap (a road that does not exist).
+            ++missing;
+            flush_line(line);
+        }
+        flush_line(line);
+        if (missing > 0) {
+            m_out.missing_node_refs += missing;
+            if (m_out.ways_with_missing_nodes++ < 10) {
+                m_out.first_ways_with_missing_nodes.push_back(way.id());
             }
         }
+    }
+
+    void flush_line(OsmLine& line) {
         if (line.lon_lat.size() >= 2) {
-            m_out.lines.push_back(std::move(line));
+            m_out.lines.push_back(line);
         }
+        line.lon_lat.clear();
     }
 
     void area(const osmium::Area& area) {

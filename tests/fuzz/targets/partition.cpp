@@ -105,7 +105,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 continue;
             }
             fuzz::check(!r.grids.empty(), "a parent with area got no grids", r.code);
-            fuzz::check(std::abs(area_sum - parent_area) <= 1e-6 * parent_area, "grid areas do not add up to the parent");
+            if (verbose) {
+                std::fprintf(stderr, "prepared parent: %s\nmissing: %s\n", prepared.parents[p].geometry.to_wkt().c_str(),
+                             prepared.parents[p].geometry.difference(Geometry::union_all(parts)).to_wkt().c_str());
+            }
+            fuzz::check(std::abs(area_sum - parent_area) <= 1e-6 * parent_area, "grid areas do not add up to the parent",
+                        std::to_string(area_sum) + " vs " + std::to_string(parent_area) + " of " + r.code);
             const double union_area = Geometry::union_all(parts).area();
             fuzz::check(std::abs(union_area - area_sum) <= 1e-6 * parent_area, "grids overlap");
             fuzz::check(std::abs(weight_sum - r.total_weight) <= 1e-9 * (1.0 + r.total_weight), "grid weights lost");

@@ -60,7 +60,8 @@ struct ImportOptions {
     core::Progress progress;
 };
 
-enum class RowProblem { bad_geometry, bad_time, outside_grids };
+/// duplicate_id: the --id-field value repeats an earlier row of the same file (the first is kept).
+enum class RowProblem { bad_geometry, bad_time, outside_grids, duplicate_id };
 [[nodiscard]] const char* to_string(RowProblem problem) noexcept;
 
 struct RowIssue {
@@ -80,6 +81,7 @@ struct ImportReport {
     std::size_t outside = 0;         ///< stored without a grid
     std::size_t bad_geometry = 0;    ///< skipped
     std::size_t bad_time = 0;        ///< skipped
+    std::size_t duplicate_ids = 0;   ///< skipped: id repeats an earlier row of this file
     std::vector<RowIssue> issues;    ///< the first max_issue_details problems
     std::vector<std::string> notes;  ///< defaults taken (no time field, ...)
     double read_seconds = 0.0;

@@ -1,9 +1,10 @@
 #pragma once
 // Checking a layer for the problems that break analyses later: invalid
 // geometries (with the GEOS reason and location), rings left open in the file,
-// empty or missing geometries, duplicate ids and attribute text that is not
-// UTF-8. Works on the raw OGR geometry, before anything is repaired, and does
-// not need a CRS.
+// empty or missing geometries, NaN/infinite or out-of-range coordinates (swapped
+// lat/lon, metres labelled as degrees), a layer mixing geometry kinds, a missing
+// CRS, duplicate ids and attribute text that is not UTF-8. Works on the raw OGR
+// geometry, before anything is repaired.
 
 #include "geo/core/coords.hpp"
 #include "geo/io/reader.hpp"
@@ -24,6 +25,10 @@ enum class IssueKind {
     duplicate_id,     ///< the id field (or FID) repeats an earlier feature's value
     missing_id,       ///< the id field is NULL
     invalid_utf8,     ///< attribute text is not UTF-8 after decoding
+    non_finite_coordinate, ///< NaN or infinity in a coordinate
+    out_of_range,          ///< coordinates no CRS uses, or outside ±180/±90 in a geographic CRS
+    mixed_geometry_types,  ///< a point among polygons (or any minority kind): commands expect one kind
+    missing_crs,           ///< the layer has no CRS (reported once, feature_id -1)
 };
 
 [[nodiscard]] const char* to_string(IssueKind kind) noexcept;
@@ -37,7 +42,7 @@ struct Issue {
 };
 
 struct ValidateOptions {
-    ReadOptions read;     ///< layer, encoding (crs_override and make_valid are ignored)
+    ReadOptions read;     ///< layer, encoding, crs_override (for the CRS checks); make_valid is ignored
     std::string id_field; ///< field whose values must be unique; FID when empty
     /// Report null geometries as issues (off for attribute-only tables).
     bool require_geometry = true;

@@ -96,6 +96,11 @@ struct OsmExtract {
     std::vector<OsmLine> lines;
     std::vector<OsmBoundary> boundaries;
     core::Box bounds; ///< header bounds when present, else the data's bounds
+    /// Node references of line ways whose node is not in the file (extracts cut at their
+    /// border, or broken files). Such ways are split at the gaps, never bridged.
+    std::size_t missing_node_refs = 0;
+    std::size_t ways_with_missing_nodes = 0;
+    std::vector<std::int64_t> first_ways_with_missing_nodes; ///< up to 10 way ids, for messages
 };
 
 /// Reads everything above in two passes (relations first, for the area
