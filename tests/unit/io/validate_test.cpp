@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 using geo::io::IssueKind;
+using geo::io::read_layer;
+using geo::io::ReadOptions;
 using geo::io::validate_layer;
 using geo::io::ValidateOptions;
 using io_test::TempDir;
@@ -127,11 +129,54 @@ TEST(Validate, NonUtf8TextIsAFindingNotACrash) {
     EXPECT_TRUE(validate_layer(path, options).ok());
 }
 
-TEST(Validate, ValidationNeedsNoCrs) {
+TEST(Validate, MissingCrsIsOneLayerIssueAndTheOtherChecksStillRun) {
     TempDir dir;
     const auto path = io_test::make_shapefile(dir, "noprj", io_test::latin1_names(), "ISO-8859-1");
     std::filesystem::remove(dir.file("noprj.prj"));
-    EXPECT_TRUE(validate_layer(path).ok());
+    const auto report = validate_layer(path);
+    ASSERT_EQ(report.issues.size(), 1U);
+    EXPECT_EQ(report.issues[0].kind, IssueKind::missing_crs);
+    EXPECT_EQ(report.issues[0].feature_id, -1);
+    EXPECT_GT(report.features_checked, 0);
+    // With --crs the layer is fine.
+    ValidateOptions with_crs;
+    with_crs.read.crs_override = "EPSG:4326";
+    EXPECT_TRUE(validate_layer(path, with_crs).ok());
+}
+
+TEST(Validate, SwappedLatLonAndMetresInADegreeCrsAreOutOfRange) {
+    TempDir dir;
+    const auto swapped = dir.file("swapped.geojson");
+    io_test::write_text(swapped, R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
+        "geometry":{"type":"Point","coordinates":[39.02,117.70]}}]})");
+    auto report = validate_layer(swapped);
+    ASSERT_EQ(report.issues.size(), 1U);
+    EXPECT_EQ(report.issues[0].kind, IssueKind::out_of_range);
+    EXPECT_NE(report.issues[0].message.find("swapped"), std::string::npos) << report.issues[0].message;
+
+    const auto metres = dir.file("metres.geojson");
+    io_test::write_text(metres, R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
+        "geometry":{"type":"Point","coordinates":[560000,4319000]}}]})");
+    report = validate_layer(metres);
+    ASSERT_EQ(report.issues.size(), 1U);
+    EXPECT_NE(report.issues[0].message.find("metres"), std::string::npos) << report.issues[0].message;
+    EXPECT_THROW((void)read_layer(metres), geo::InputError);
+    ReadOptions right_crs;
+    right_crs.crs_override = "EPSG:4548";
+    EXPECT_EQ(read_layer(metres, right_crs).features.size(), 1U);
+}
+
+TEST(Validate, AMinorityGeometryKindIsReportedPerFeature) {
+    TempDir dir;
+    const auto path = dir.file("mixed.geojson");
+    io_test::write_text(path, R"({"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+        {"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[2,0],[3,0],[3,1],[2,0]]]]}},
+        {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[5,5]}}]})");
+    const auto report = validate_layer(path);
+    ASSERT_EQ(report.issues.size(), 1U);
+    EXPECT_EQ(report.issues[0].kind, IssueKind::mixed_geometry_types);
+    EXPECT_EQ(report.issues[0].feature_id, 2);
 }
 
 TEST(Validate, EmptyFileIsAnIoError) {
