@@ -85,6 +85,7 @@ void load_config_file(const std::string& path, ServerConfig& config) {
     read_key(root, "bind", config.bind, path);
     read_key(root, "port", config.port, path);
     read_key(root, "token", config.token, path);
+    read_key(root, "read_token", config.read_token, path);
     read_key(root, "cache_mb", config.cache_mb, path);
     read_key(root, "threads", config.threads, path);
     read_key(root, "min_zoom", config.min_zoom, path);

@@ -33,6 +33,7 @@ struct ServerConfig {
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string token;          ///< bearer token for writes; empty = writes refused
+    std::string read_token;     ///< when set, data routes need it (or `token`); empty = reads are open
     std::size_t cache_mb = 256; ///< byte budget of the encoded-tile cache
     unsigned threads = 0;       ///< 0 = one per core
     int min_zoom = 0;

@@ -1,6 +1,7 @@
 #include "http_util.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace tileserver {
@@ -42,6 +43,23 @@ std::optional<std::string> url_decode(std::string_view text, bool plus_is_space)
             return std::nullopt;
         } else {
             out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::string url_encode(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[u >> 4]);
+            out.push_back(hex[u & 0x0F]);
         }
     }
     return out;

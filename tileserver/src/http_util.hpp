@@ -13,4 +13,7 @@ namespace tileserver {
 /// Percent-decoding of one URL component; nullopt for malformed escapes or a NUL byte.
 [[nodiscard]] std::optional<std::string> url_decode(std::string_view text, bool plus_is_space);
 
+/// Percent-encoding of one URL component (everything but RFC 3986 unreserved characters).
+[[nodiscard]] std::string url_encode(std::string_view text);
+
 } // namespace tileserver

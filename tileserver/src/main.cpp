@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
                  "GeoPackages"};
     std::vector<std::string> scenarios;
     std::string config_file;
-    std::string bind, token, web_dir, styles_dir, vendor_dir, basemap;
+    std::string bind, token, read_token, web_dir, styles_dir, vendor_dir, basemap;
     int port = -1;
     long long cache_mb = -1, max_body = -1, max_connections = -1;
     double header_timeout = -1, body_timeout = -1;
@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
     app.add_option("--bind", bind, "Address to listen on (default 127.0.0.1)");
     app.add_option("--port", port, "Port (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
     app.add_option("--token", token, "Bearer token for writes (default: $TILESERVER_TOKEN; none = read-only)");
+    app.add_option("--read-token", read_token,
+                   "Token that data routes need (default: $TILESERVER_READ_TOKEN; none = reads are open)");
     app.add_option("--cache-mb", cache_mb, "Tile cache budget in MiB (default 256)")->check(CLI::Range(0, 1 << 20));
     app.add_option("--threads", threads, "I/O threads (default: one per core)")->check(CLI::Range(1, 256));
     app.add_option("--max-zoom", max_zoom, "Highest zoom served (default 18)")->check(CLI::Range(0, 22));
@@ -67,12 +69,17 @@ int main(int argc, char** argv) {
         if (const char* env = std::getenv("TILESERVER_TOKEN"); env != nullptr && token.empty()) {
             token = env;
         }
+        if (const char* env = std::getenv("TILESERVER_READ_TOKEN"); env != nullptr && read_token.empty()) {
+            read_token = env;
+        }
         if (!bind.empty())
             config.bind = bind;
         if (port >= 0)
             config.port = static_cast<std::uint16_t>(port);
         if (!token.empty())
             config.token = token;
+        if (!read_token.empty())
+            config.read_token = read_token;
         if (cache_mb >= 0)
             config.cache_mb = static_cast<std::size_t>(cache_mb);
         if (threads > 0)
@@ -131,6 +138,10 @@ int main(int argc, char** argv) {
         }
         if (config.token.empty()) {
             std::cerr << "tileserver: no token: POST/PATCH are refused (set --token or TILESERVER_TOKEN)\n";
+        }
+        if (!config.read_token.empty()) {
+            // Only the fact, never the value: logs are read by more people than the token is meant for.
+            std::cerr << "tileserver: reads need a token (--read-token): tiles, styles, /api and /metrics\n";
         }
         std::cout << "tileserver listening on http://" << config.bind << ":" << server.port() << "/" << std::endl;
         server.run();

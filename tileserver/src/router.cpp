@@ -126,6 +126,13 @@ struct Router::Context {
     std::string scenario_prefix;              ///< "/scenarios/{name}" or ""
     Scenario* scenario = nullptr;             ///< resolved scenario (default: the first)
     std::string route = "unknown";            ///< metrics label
+    std::string query_token;                  ///< the ?token= that authorised this read, if any
+
+    /// "?token=…" (or "&token=…") for URLs this response hands out: a client that could only put
+    /// the token in the query (a MapLibre tile URL) must find it in the URLs it follows next.
+    [[nodiscard]] std::string token_parameter(char separator) const {
+        return query_token.empty() ? std::string() : separator + ("token=" + url_encode(query_token));
+    }
 
     [[nodiscard]] Scenario& need_scenario() const {
         if (scenario == nullptr) {
@@ -152,7 +159,7 @@ std::string Router::base_url(const Context& ctx) const {
 
 Response Router::handle(const Request& request) {
     const auto started = std::chrono::steady_clock::now();
-    Context ctx{request, {}, {}, {}, {}, nullptr, "unknown"};
+    Context ctx{request, {}, {}, {}, {}, nullptr, "unknown", {}};
     Response res;
     try {
         res = route(ctx);
@@ -168,6 +175,9 @@ Response Router::handle(const Request& request) {
     }
     res.version(request.version());
     res.set(http::field::server, "tileserver");
+    if (res.result() == http::status::unauthorized) {
+        res.set(http::field::www_authenticate, "Bearer realm=\"tileserver\"");
+    }
     res.set("X-Content-Type-Options", "nosniff");
     res.set("X-Frame-Options", "DENY");
     res.set("Referrer-Policy", "no-referrer");
@@ -323,6 +333,13 @@ Response Router::route(Context& ctx) {
     } else if (const auto it = ctx.query.find("scenario"); it != ctx.query.end() && !it->second.empty()) {
         scenario_name = it->second;
         ctx.scenario_prefix = "/scenarios/" + scenario_name;
+    }
+    // Data routes may be closed to readers without a token; the page, its assets and /health hold
+    // no data and stay open so that the page can load and ask for the token. Checked before the
+    // scenario lookup so that a 404 does not tell strangers which scenario names exist.
+    if (!ctx.segments.empty() && (ctx.segments[0] == "tiles" || ctx.segments[0] == "styles" ||
+                                  ctx.segments[0] == "api" || ctx.segments[0] == "metrics")) {
+        authorize_read(ctx);
     }
     ctx.scenario = m_catalog.find(scenario_name);
     if (!scenario_name.empty() && ctx.scenario == nullptr) {
@@ -517,7 +534,9 @@ Response Router::tile(Context& ctx, const std::string& layers_text, const std::s
     const bool has_incidents = std::find(layers.begin(), layers.end(), "incidents") != layers.end();
     const IncidentQuery filter = has_incidents ? parse_incident_query(ctx.query) : IncidentQuery{};
     const bool live = has_incidents || std::find(layers.begin(), layers.end(), "grids") != layers.end();
-    const std::string cache_control = live ? "no-cache" : "public, max-age=300";
+    // Behind a read token, shared caches must not keep tiles for readers without one.
+    const std::string cache_control =
+        live ? "no-cache" : (m_config.read_token.empty() ? "public, max-age=300" : "private, max-age=300");
 
     TileKey key{scenario.name, layers, filter.canonical(),
                 TileId{static_cast<int>(*z), static_cast<std::uint32_t>(*x), static_cast<std::uint32_t>(*y)}};
@@ -592,7 +611,7 @@ Response Router::tilejson(Context& ctx, const std::string& layers_text) {
     json body{{"tilejson", "3.0.0"},
               {"name", scenario.label + (scenario.synthetic ? " (synthetic)" : "") + ": " + names},
               {"scheme", "xyz"},
-              {"tiles", json::array({base + "/tiles/" + names + "/{z}/{x}/{y}.mvt"})},
+              {"tiles", json::array({base + "/tiles/" + names + "/{z}/{x}/{y}.mvt" + ctx.token_parameter('?')})},
               {"minzoom", m_config.min_zoom},
               {"maxzoom", std::min(tilejson_maxzoom, m_config.max_zoom)},
               {"bounds", lonlat_bounds_json(bounds)},
@@ -620,7 +639,7 @@ Response Router::style(Context& ctx, const std::string& name) {
             if (source.contains("url") && source["url"].is_string()) {
                 const auto url = source["url"].get<std::string>();
                 if (!url.empty() && url.front() == '/') {
-                    source["url"] = base + url;
+                    source["url"] = base + url + ctx.token_parameter(url.find('?') == std::string::npos ? '?' : '&');
                 }
             }
             if (source.contains("attribution") || !scenario.attribution.empty()) {
@@ -832,6 +851,31 @@ Response Router::list_incidents(Context& ctx) {
     auto res = json_response(ctx.request, http::status::ok, {{"type", "FeatureCollection"}, {"features", features}});
     res.set(http::field::content_type, "application/geo+json");
     return res;
+}
+
+void Router::authorize_read(Context& ctx) const {
+    if (m_config.read_token.empty()) {
+        return;
+    }
+    const auto accepted = [this](std::string_view given) {
+        // Both comparisons always run: the time must not tell which token (if any) was close.
+        const bool read = constant_time_equal(given, m_config.read_token);
+        const bool write = !m_config.token.empty() && constant_time_equal(given, m_config.token);
+        return read || write;
+    };
+    const std::string_view auth = ctx.request[http::field::authorization];
+    constexpr std::string_view bearer = "Bearer ";
+    if (auth.size() > bearer.size() && auth.substr(0, bearer.size()) == bearer &&
+        accepted(auth.substr(bearer.size()))) {
+        return;
+    }
+    // MapLibre cannot always send headers (tile URLs handed to other tools, <img>-style fetches),
+    // so the token may also come in the query.
+    if (const auto it = ctx.query.find("token"); it != ctx.query.end() && accepted(it->second)) {
+        ctx.query_token = it->second;
+        return;
+    }
+    throw HttpError{http::status::unauthorized, "a valid token is required (Authorization: Bearer or ?token=)"};
 }
 
 namespace {

@@ -53,6 +53,7 @@ class Router {
     Response patch_incident(Context& ctx, const std::string& id);
     Response static_file(Context& ctx, const std::string& path);
 
+    void authorize_read(Context& ctx) const;
     void invalidate_incident(const Scenario& scenario, const geo::core::XY& mercator,
                              const std::optional<std::string>& grid_code, bool grid_count_changed);
     std::string base_url(const Context& ctx) const;

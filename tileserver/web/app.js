@@ -16,6 +16,10 @@ const LAYER_GROUPS = [
 ];
 
 const state = { scenarios: [], current: null, version: null, hidden: new Set(), basemap: '' };
+// A server started with --read-token needs a token for tiles, styles and the API. It comes in the URL
+// fragment (#token=… or #scenario=x&token=…): fragments are never sent to servers or in Referer.
+const TOKEN = decodeURIComponent((location.hash.match(/(?:^#|&)token=([^&]+)/) || [])[1] || '');
+const authHeaders = () => (TOKEN ? { Authorization: 'Bearer ' + TOKEN } : {});
 const $ = (id) => document.getElementById(id);
 
 function esc(text) {
@@ -26,7 +30,7 @@ function prefix(name) { return '/scenarios/' + encodeURIComponent(name); }
 function styleUrl(name) { return location.origin + '/styles/command-centre.json?scenario=' + encodeURIComponent(name); }
 
 async function getJson(url) {
-  const res = await fetch(url, { cache: 'no-store' });
+  const res = await fetch(url, { cache: 'no-store', headers: authHeaders() });
   if (!res.ok) throw new Error(url + ': HTTP ' + res.status);
   return res.json();
 }
@@ -106,8 +110,10 @@ function refreshLiveSources(map, version) {
   for (const id of ['incidents', 'scenario']) {
     const src = map.getSource(id);
     if (!src || !src.tiles || !src.tiles.length) continue;
-    const base = src.tiles[0].split('?')[0];
-    src.setTiles([base + '?v=' + version]);
+    // Keep the URL's other parameters (a ?token= the server put there); only the version changes.
+    const url = new URL(src.tiles[0]);
+    url.searchParams.set('v', version);
+    src.setTiles([url.toString().replace(/%7B/g, '{').replace(/%7D/g, '}')]);
   }
 }
 
@@ -185,7 +191,7 @@ function fillServiceCategories() {
 function switchScenario(map, name) {
   state.current = name;
   state.version = null;
-  location.hash = 'scenario=' + encodeURIComponent(name);
+  location.hash = 'scenario=' + encodeURIComponent(name) + (TOKEN ? '&token=' + encodeURIComponent(TOKEN) : '');
   $('scenario').value = name;
   window.mapReady = false;
   // diff:false: a diffed style update emits no style.load, and the view must fit the new scenario.
@@ -223,6 +229,8 @@ async function main() {
     center: [0, 0],
     zoom: 1,
     attributionControl: { compact: false, customAttribution: 'tileserver · libgeo' },
+    // The token goes only to this server (style, TileJSON, tiles), never to a basemap host.
+    transformRequest: (url) => (TOKEN && url.startsWith(location.origin) ? { url, headers: authHeaders() } : undefined),
   });
   window.map = map; // for the end-to-end test and for operators' console use
   map.addControl(new maplibregl.NavigationControl(), 'top-left');

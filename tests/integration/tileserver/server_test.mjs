@@ -440,6 +440,55 @@ test('Connections beyond the limit get 503 and the server keeps serving', async 
   assert.equal((await fetch(`${base}/health`)).status, 200);
 });
 
+test('With --read-token, data routes need a token (header or ?token=); the page and /health stay open', async () => {
+  const READ = 'read-token-7c1e';
+  const ro = await startServer(binary, ['--read-token', READ, '--token', TOKEN, '--threads', '1', secondGpkg]);
+  try {
+    const t = tileOf(7.415, 43.725, 14);
+    const dataUrls = [`/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`, '/tiles/grids.json', '/styles/command-centre.json',
+      '/api/scenarios', '/api/stats?window=all', '/metrics', '/scenarios/nope/api/scenarios'];
+    for (const u of dataUrls) {
+      const res = await fetch(ro.base + u);
+      assert.equal(res.status, 401, `${u} without a token`);
+      assert.match(res.headers.get('www-authenticate') || '', /^Bearer/);
+      const body = await res.text();
+      assert.ok(!body.includes(READ) && !body.includes(TOKEN), 'errors never echo a token');
+      assert.equal((await fetch(ro.base + u, { headers: { Authorization: 'Bearer wrong' } })).status, 401, u);
+      assert.equal((await fetch(ro.base + u + (u.includes('?') ? '&' : '?') + 'token=wrong')).status, 401, u);
+    }
+    for (const u of dataUrls.slice(0, -1)) {
+      assert.equal((await fetch(ro.base + u, { headers: { Authorization: `Bearer ${READ}` } })).status, 200, `${u} with the read token`);
+      assert.equal((await fetch(ro.base + u, { headers: { Authorization: `Bearer ${TOKEN}` } })).status, 200, `${u} with the write token`);
+      assert.equal((await fetch(ro.base + u + (u.includes('?') ? '&' : '?') + `token=${READ}`)).status, 200, `${u} with ?token=`);
+    }
+    for (const u of ['/', '/app.js', '/app.css', '/health', '/vendor/maplibre-gl.js']) {
+      assert.equal((await fetch(ro.base + u)).status, 200, `${u} stays open`);
+    }
+    // URLs the server hands out carry the token when the client authenticated by query…
+    const tj = await (await fetch(`${ro.base}/tiles/grids.json?token=${READ}`)).json();
+    assert.deepEqual(tj.tiles, [`${ro.base}/tiles/grids/{z}/{x}/{y}.mvt?token=${READ}`]);
+    const style = await (await fetch(`${ro.base}/styles/command-centre.json?token=${READ}`)).json();
+    for (const src of Object.values(style.sources)) assert.ok(src.url.endsWith(`.json?token=${READ}`), src.url);
+    assert.equal((await fetch(tj.tiles[0].replace('{z}/{x}/{y}', `${t.z}/${t.x}/${t.y}`))).status, 200);
+    // …and not when it used the header.
+    const tjh = await (await fetch(`${ro.base}/tiles/grids.json`, { headers: { Authorization: `Bearer ${READ}` } })).json();
+    assert.ok(!tjh.tiles[0].includes('token='));
+    const grid = await fetch(`${ro.base}/tiles/facilities/${t.z}/${t.x}/${t.y}.mvt`, { headers: { Authorization: `Bearer ${READ}` } });
+    assert.match(grid.headers.get('cache-control') || '', /private/, 'shared caches must not keep protected tiles');
+    // Writes still need the write token: the read token is not enough.
+    const postWith = (tok) => fetch(`${ro.base}/api/incidents`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok}` },
+      body: JSON.stringify(incident(7.415, 43.725)),
+    });
+    assert.equal((await postWith(READ)).status, 401);
+    assert.equal((await postWith(TOKEN)).status, 201);
+  } finally {
+    const { code } = await stopServer(ro);
+    assert.equal(code, 0);
+    assert.ok(!ro.stderr().includes(READ) && !ro.stderr().includes(TOKEN), 'tokens never reach the log');
+  }
+});
+
 test('SIGTERM drains and exits cleanly', async () => {
   const result = await stopServer(server, 'SIGTERM');
   assert.equal(result.code, 0);

@@ -134,6 +134,13 @@ TEST(HttpUtil, UrlDecodeRejectsMalformedEscapesAndNul) {
     EXPECT_FALSE(ts::url_decode("%00", false));
 }
 
+TEST(HttpUtil, UrlEncodeKeepsOnlyUnreservedCharactersAndRoundTrips) {
+    EXPECT_EQ(ts::url_encode("aZ09-._~"), "aZ09-._~");
+    EXPECT_EQ(ts::url_encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    const std::string token = "s3cr+t/=&?#%";
+    EXPECT_EQ(ts::url_decode(ts::url_encode(token), true), token);
+}
+
 TEST(Config, ScenarioArgumentsNameScenarios) {
     EXPECT_EQ(ts::parse_scenario_argument("/data/Binhai-New_Area.gpkg").name, "binhai-new_area");
     const auto named = ts::parse_scenario_argument("monaco=/data/x=y.gpkg");
@@ -146,12 +153,14 @@ TEST(Config, FileKeysAreReadAndWrongTypesNamed) {
     const auto dir = std::filesystem::temp_directory_path() / "tileserver_config_test";
     std::filesystem::create_directories(dir);
     const auto file = (dir / "c.json").string();
-    std::ofstream(file) << R"({"port": 9000, "token": "t", "limits": {"max_body_bytes": 10, "header_timeout_s": 0.5},
+    std::ofstream(file)
+        << R"({"port": 9000, "token": "t", "read_token": "r", "limits": {"max_body_bytes": 10, "header_timeout_s": 0.5},
         "scenarios": ["a.gpkg", {"name": "b", "path": "b.gpkg", "label": "B", "synthetic": true}]})";
     ts::ServerConfig config;
     ts::load_config_file(file, config);
     EXPECT_EQ(config.port, 9000);
     EXPECT_EQ(config.token, "t");
+    EXPECT_EQ(config.read_token, "r");
     EXPECT_EQ(config.limits.max_body_bytes, 10U);
     EXPECT_EQ(config.limits.header_timeout.count(), 500);
     ASSERT_EQ(config.scenarios.size(), 2U);
