@@ -4,11 +4,14 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -21,9 +24,15 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
+/// How long a draining server waits for the next request on a connection whose last response
+/// (prepared before SIGTERM) promised keep-alive. Loopback and LAN clients answer in well under
+/// a millisecond; the grace only delays the exit of a server with such connections.
+constexpr std::chrono::milliseconds drain_grace{250};
+
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, Server& server) : m_stream(std::move(socket)), m_server(server) {
+    Session(tcp::socket&& socket, Server& server)
+        : m_stream(std::move(socket)), m_grace_timer(m_stream.get_executor()), m_server(server) {
         ++m_server.m_router.metrics().connections_active;
     }
     ~Session() {
@@ -40,29 +49,54 @@ class Session : public std::enable_shared_from_this<Session> {
         net::dispatch(m_stream.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
     }
 
-    /// Close the connection if it is waiting for a new request (used when draining).
+    /// Draining: close the connection if it is waiting for a new request. A keep-alive client
+    /// may be sending one right now (it cannot know about SIGTERM), so the connection gets
+    /// drain_grace first: a request that arrives is answered (with Connection: close), one that
+    /// was already queued is read at once; only a connection still idle after that is closed.
     void close_if_idle() {
         net::post(m_stream.get_executor(), [self = shared_from_this()] {
-            if (self->m_idle) {
-                beast::error_code ignored;
-                self->m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-                self->m_stream.socket().close(ignored);
+            if (!self->m_idle || self->request_pending()) {
+                return;
             }
+            self->m_grace_timer.expires_after(drain_grace);
+            self->m_grace_timer.async_wait([self](beast::error_code ec) {
+                if (!ec && self->m_idle && !self->request_pending()) {
+                    beast::error_code ignored;
+                    self->m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                    self->m_stream.socket().close(ignored);
+                }
+            });
         });
     }
 
   private:
     const Limits& limits() const { return m_server.m_config.limits; }
 
+    /// Bytes of a next request already here (in the buffer or the kernel's queue).
+    bool request_pending() {
+        beast::error_code ec;
+        const auto queued = m_stream.socket().available(ec);
+        return m_buffer.size() != 0 || (!ec && queued != 0);
+    }
+
     void read_header() {
-        if (m_server.m_stopping) {
-            return close();
+        auto timeout = limits().header_timeout;
+        if (m_server.m_stopping && !request_pending()) {
+            // Draining, and the response just written was prepared before SIGTERM, so it promised
+            // keep-alive: the client may be sending its next request right now. Wait briefly
+            // (once) for it, answer it with Connection: close, rather than reset a request the
+            // client believes was sent. Responses prepared during the drain already say close.
+            if (m_drain_grace_used) {
+                return close();
+            }
+            m_drain_grace_used = true;
+            timeout = std::min<std::chrono::milliseconds>(timeout, drain_grace);
         }
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
         m_parser->body_limit(limits().max_body_bytes);
         m_idle = m_buffer.size() == 0;
-        m_stream.expires_after(limits().header_timeout);
+        m_stream.expires_after(timeout);
         http::async_read_header(m_stream, m_buffer, *m_parser,
                                 beast::bind_front_handler(&Session::on_header, shared_from_this()));
     }
@@ -155,11 +189,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     beast::tcp_stream m_stream;
+    net::steady_timer m_grace_timer; // drain grace of an idle connection (on the stream's strand)
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::shared_ptr<Response> m_response;
     Server& m_server;
     bool m_idle = false;
+    bool m_drain_grace_used = false;
 };
 
 Server::Server(const ServerConfig& config, Router& router)
