@@ -190,7 +190,10 @@ function fillServiceCategories() {
 
 function switchScenario(map, name) {
   state.current = name;
-  state.version = null;
+  // The version the scenario list was read at: tiles load after it, so a change seen by the next
+  // poll refreshes them (with null, an incident posted before the first poll was never shown).
+  const s = scenario();
+  state.version = s && s.incidents ? s.incidents.version : null;
   location.hash = 'scenario=' + encodeURIComponent(name) + (TOKEN ? '&token=' + encodeURIComponent(TOKEN) : '');
   $('scenario').value = name;
   window.mapReady = false;

@@ -100,3 +100,39 @@ test('The command-centre page renders every layer and shows a new incident live'
     await stopServer(server);
   }
 });
+
+test('Behind --read-token the page takes the token from #token= and still renders and updates live', { timeout: 100000 }, async () => {
+  const READ = 'browser-read-token';
+  const dir = path.join(work, 'read-token');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const gpkg = makeScenario(dir, 'guarded');
+  const server = await startServer(binary, ['--token', TOKEN, '--read-token', READ, '--threads', '2', gpkg]);
+  const profile = fs.mkdtempSync(path.join(dir, 'profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true, viewport: { width: 1024, height: 700 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  try {
+    const page = context.pages()[0] || await context.newPage();
+    // Without the token the page loads (it holds no data) but the data requests are refused.
+    await page.goto(`${server.base}/`);
+    await page.waitForFunction(() => /401/.test(document.getElementById('status').textContent), null, { timeout: 15000 });
+
+    const problems = [];
+    page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+    await page.goto(`${server.base}/#scenario=guarded&token=${READ}`);
+    await page.reload(); // a fragment-only change does not reload the page
+    await page.waitForFunction(() => window.mapReady === true && window.map && window.map.loaded(), null, { timeout: 30000 });
+    const codes = await page.evaluate(() => new Set(window.map.queryRenderedFeatures({ layers: ['grids-fill'] }).map((f) => f.properties.code)).size);
+    assert.equal(codes, 9);
+    assert.match(await page.evaluate(() => location.hash), /token=/, 'switching scenario keeps the token in the fragment');
+    await postIncident(server.base, 117.725, 39.005, 'guarded_marker');
+    await page.waitForFunction(() => window.map.queryRenderedFeatures({ layers: ['incidents-points'] })
+      .some((f) => f.properties.category === 'guarded_marker'), null, { timeout: 20000, polling: 250 });
+    assert.deepEqual(problems.filter((p) => !p.includes('favicon')), []);
+  } finally {
+    await context.close();
+    await stopServer(server);
+  }
+});
