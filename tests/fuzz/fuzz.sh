@@ -9,6 +9,7 @@ build=${1:?usage: fuzz.sh BUILD_DIR SECONDS [TARGET...]}
 seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 src=$(cd "$(dirname "$0")" && pwd)
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/../sanitizer/lsan.supp:print_suppressions=0}
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   for f in "$src"/targets/*.cpp; do targets+=("$(basename "$f" .cpp)"); done

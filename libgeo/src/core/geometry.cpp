@@ -550,13 +550,14 @@ Geometry Geometry::make_valid() const {
     }
     // GEOS 3.11's structure method can return an invalid polygon for rings that run back over
     // their own edges (e.g. POLYGON((0 0,10 10,10 10,10 0,0 10,0 0,10 0,0 10,0 0)), found by
-    // tests/fuzz/targets/geometry_input.cpp). A zero buffer of that result re-nodes it into a
-    // valid polygon covering the same area; the linework method is the last resort.
-    Geometry rebuilt = result.buffer(0.0);
+    // tests/fuzz/targets/geometry_input.cpp). The linework method re-nodes the rings; its
+    // polygonal parts, unioned, are the repaired polygon. A zero buffer is the last resort only:
+    // GEOS's old overlay behind buffer() leaks memory when it throws (found by the same fuzzer).
+    Geometry rebuilt = adopt(GEOSMakeValid_r(ctx, g), "make_valid").polygonal_parts().unary_union();
     if (rebuilt.is_valid()) {
-        return rebuilt.polygonal_parts();
+        return rebuilt;
     }
-    return adopt(GEOSMakeValid_r(ctx, g), "make_valid").polygonal_parts().unary_union();
+    return result.buffer(0.0).polygonal_parts();
 }
 Geometry Geometry::simplify(double tolerance) const {
     return adopt(GEOSSimplify_r(geos_context(), checked(*this, "simplify"), tolerance), "simplify");
