@@ -10,6 +10,8 @@ seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 src=$(cd "$(dirname "$0")" && pwd)
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/../sanitizer/lsan.supp:print_suppressions=0}
+# The suppressions name GEOS functions, which only the slow unwinder sees (no frame pointers).
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   for f in "$src"/targets/*.cpp; do targets+=("$(basename "$f" .cpp)"); done
