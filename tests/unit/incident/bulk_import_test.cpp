@@ -9,6 +9,8 @@
 #include "geo/incident/geopackage_store.hpp"
 #include "geo/incident/importer.hpp"
 
+#include "incident_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -31,13 +33,7 @@ using namespace geo::incident;
 namespace {
 
 fs::path temp_store(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("geo_incident_bulk_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path p = dir / name;
-    fs::remove(p);
-    fs::remove(p.string() + "-wal");
-    fs::remove(p.string() + "-shm");
-    return p;
+    return incident_test::fresh_store("bulk", name);
 }
 
 // `count` incidents with ids "<prefix>-<i>" at seeded points around Binhai.

@@ -6,6 +6,8 @@
 #include "geo/incident/simulate.hpp"
 #include "geo/incident/stats.hpp"
 
+#include "incident_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -17,13 +19,7 @@ using namespace geo::incident;
 namespace {
 
 fs::path fresh(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("geo_incident_sim_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path p = dir / name;
-    fs::remove(p);
-    fs::remove(p.string() + "-wal");
-    fs::remove(p.string() + "-shm");
-    return p;
+    return incident_test::fresh_store("sim", name);
 }
 
 void fill(IncidentStore& store) {

@@ -3,6 +3,8 @@
 #include "geo/incident/geopackage_store.hpp"
 #include "geo/incident/stats.hpp"
 
+#include "incident_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,18 +15,10 @@ using namespace geo::incident;
 
 namespace {
 
-TimePoint at(const char* iso) {
-    return *parse_time(iso);
-}
+using incident_test::at;
 
 fs::path fresh(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("geo_incident_stats_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path p = dir / name;
-    fs::remove(p);
-    fs::remove(p.string() + "-wal");
-    fs::remove(p.string() + "-shm");
-    return p;
+    return incident_test::fresh_store("stats", name);
 }
 
 NewIncident make(const std::string& id, const char* category, const char* grid, const char* when) {

@@ -3,6 +3,8 @@
 
 #include "geo/incident/geopackage_store.hpp"
 
+#include "incident_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -17,18 +19,10 @@ using namespace geo::incident;
 namespace {
 
 fs::path temp_store(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("geo_incident_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path p = dir / name;
-    fs::remove(p);
-    fs::remove(p.string() + "-wal");
-    fs::remove(p.string() + "-shm");
-    return p;
+    return incident_test::fresh_store("test", name);
 }
 
-TimePoint at(const char* iso) {
-    return *parse_time(iso);
-}
+using incident_test::at;
 
 NewIncident sample(std::string external_id, const char* when = "2024-03-01T08:00:00Z") {
     NewIncident n;
