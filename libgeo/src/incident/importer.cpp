@@ -312,7 +312,11 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
 ImportReport import_file(const std::string& path, const GridAssigner& grids, IncidentStore& store,
                          const ImportOptions& options) {
     const auto t0 = Clock::now();
-    const io::Layer layer = io::read_layer(path, options.read);
+    // Bad coordinates are one row's problem here, never the whole file's: import_layer skips and
+    // names such rows ("coordinates outside WGS 84 range"), as it does every bad row.
+    io::ReadOptions read = options.read;
+    read.check_coordinates = false;
+    const io::Layer layer = io::read_layer(path, read);
     const double read_seconds = seconds_since(t0);
     ImportReport report = import_layer(layer, path, grids, store, options);
     report.read_seconds = read_seconds;

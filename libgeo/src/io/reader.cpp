@@ -219,7 +219,9 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
             out.attributes.push_back(std::move(value));
         }
         if (feature->GetGeometryRef() != nullptr) {
-            if (const auto problem = detail::coordinate_problem(*feature->GetGeometryRef(), layer.crs.is_geographic())) {
+            if (const auto problem = options.check_coordinates
+                                         ? detail::coordinate_problem(*feature->GetGeometryRef(), layer.crs.is_geographic())
+                                         : std::nullopt) {
                 throw InputError(problem->message, where, "geogrid validate lists every feature with this problem");
             }
             std::unique_ptr<OGRGeometry> geometry(feature->StealGeometry());

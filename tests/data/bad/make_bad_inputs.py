@@ -75,6 +75,11 @@ def main():
         feature(point(LON + 0.005, LAT + 0.005), external_id='12345-0001', category='noise', reported_at='2026-03-01T08:00:00+08:00'),
         feature(point(LON + 0.006, LAT + 0.005), external_id='12345-0001', category='noise', reported_at='2026-03-01T08:05:00+08:00'),
         feature(point(LON + 0.5, LAT + 0.5), external_id='12345-0002', category='heating', reported_at='2026-03-01T09:00:00+08:00')])
+    # One incident whose longitude is out of range among good ones: the import skips that row only.
+    write_geojson('incidents_one_out_of_range.geojson', [
+        feature(point(LON + 0.005, LAT + 0.005), external_id='12345-0101', category='noise', reported_at='2026-03-01T08:00:00+08:00'),
+        feature(point(200.0, LAT), external_id='12345-0102', category='noise', reported_at='2026-03-01T08:10:00+08:00'),
+        feature(point(LON + 0.006, LAT + 0.004), external_id='12345-0103', category='sanitation', reported_at='2026-03-01T08:20:00+08:00')])
     # Two parents: one holds every weight, the other none; one weight lies outside both.
     write_geojson('two_parents.geojson', [feature(poly(square(LON, LAT)), code='120116001', name='busy'),
                                           feature(poly(square(LON + 0.02, LAT)), code='120116002', name='empty')])

@@ -10,6 +10,8 @@
 #include "geo/io/reader.hpp"
 #include "geo/io/writer.hpp"
 
+#include "incident_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -22,18 +24,8 @@ using namespace geo::incident;
 
 namespace {
 
-fs::path temp_dir() {
-    const fs::path dir = fs::temp_directory_path() / ("geo_incident_import_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir;
-}
-
 fs::path fresh(const std::string& name) {
-    const fs::path p = temp_dir() / name;
-    fs::remove(p);
-    fs::remove(p.string() + "-wal");
-    fs::remove(p.string() + "-shm");
-    return p;
+    return incident_test::fresh_store("import", name);
 }
 
 // A grid GeoPackage written through geo::io (GDAL): n×n cells over a box,
@@ -130,6 +122,24 @@ TEST(IncidentImport, ReportsBadRowsWithTheirReasonAndKeepsGoing) {
     ASSERT_TRUE(t6) << "outside points are kept";
     EXPECT_TRUE(t6->outside);
     EXPECT_FALSE(t6->grid_code);
+}
+
+TEST(IncidentImport, ARowWithCoordinatesOutsideWgs84IsSkippedNotTheFile) {
+    const GridAssigner grids(load_grids({write_grids("g9.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
+    GeoPackageIncidentStore store(fresh("s9.gpkg"));
+    const fs::path p = fresh("out_of_range.geojson");
+    std::ofstream(p) << R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"ticket":"R1","type":"noise","time":"2024-03-01 08:00:00"},
+ "geometry":{"type":"Point","coordinates":[0.5,0.5]}},
+{"type":"Feature","properties":{"ticket":"R2","type":"noise","time":"2024-03-01 09:00:00"},
+ "geometry":{"type":"Point","coordinates":[200.0,0.5]}}]})";
+    const auto r = import_file(p.string(), grids, store, ticket_options());
+    EXPECT_EQ(r.rows, 2u);
+    EXPECT_EQ(r.added, 1u);
+    EXPECT_EQ(r.bad_geometry, 1u);
+    ASSERT_EQ(r.issues.size(), 1u);
+    EXPECT_EQ(r.issues[0].external_id, "R2");
+    EXPECT_NE(r.issues[0].detail.find("outside WGS 84"), std::string::npos) << r.issues[0].detail;
 }
 
 TEST(IncidentImport, ReimportingTheSameFileAddsNothing) {

@@ -37,6 +37,9 @@ struct ReadOptions {
     std::string where;
     /// Repair invalid geometries with GEOS make-valid while reading.
     bool make_valid = false;
+    /// Refuse the layer at the first NaN, huge or (in a geographic CRS) out-of-range coordinate.
+    /// Off for readers that judge every row themselves and skip bad ones (the incident importer).
+    bool check_coordinates = true;
     /// Called with the fraction of features read (for the CLI's progress bar).
     core::Progress progress;
 };
