@@ -25,6 +25,11 @@ run_one() {
   "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
     -artifact_prefix="$work/" "${dict[@]}" "$work/corpus" "$src/corpus/$t" >"$work/fuzz.log" 2>&1
 }
+# A crash: say where it is and show the end of libFuzzer's report (ctest prints it on failure).
+crashed() {
+  echo "CRASH in $1: see $build/tests/fuzz/$1/" >&2
+  tail -n 60 "$build/tests/fuzz/$1/fuzz.log" >&2
+}
 pids=()
 names=()
 for t in "${targets[@]}"; do
@@ -35,12 +40,12 @@ for t in "${targets[@]}"; do
   echo "fuzzing $t for ${seconds}s (log: $build/tests/fuzz/$t/fuzz.log)"
   run_one "$t" & pids+=($!); names+=("$t")
   if ((${#pids[@]} == 2)); then
-    for i in 0 1; do wait "${pids[$i]}" || { echo "CRASH in ${names[$i]}: see $build/tests/fuzz/${names[$i]}/" >&2; status=1; }; done
+    for i in 0 1; do wait "${pids[$i]}" || { crashed "${names[$i]}"; status=1; }; done
     pids=(); names=()
   fi
 done
 for i in "${!pids[@]}"; do
-  wait "${pids[$i]}" || { echo "CRASH in ${names[$i]}: see $build/tests/fuzz/${names[$i]}/" >&2; status=1; }
+  wait "${pids[$i]}" || { crashed "${names[$i]}"; status=1; }
 done
 for t in "${targets[@]}"; do
   grep -h "stat::number_of_executed_units\|stat::peak_rss_mb" "$build/tests/fuzz/$t/fuzz.log" 2>/dev/null |
