@@ -65,4 +65,12 @@ std::string url_encode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string_view> bearer_token(std::string_view authorization) noexcept {
+    constexpr std::string_view scheme = "Bearer ";
+    if (authorization.size() <= scheme.size() || authorization.substr(0, scheme.size()) != scheme) {
+        return std::nullopt;
+    }
+    return authorization.substr(scheme.size());
+}
+
 } // namespace tileserver

@@ -863,10 +863,7 @@ void Router::authorize_read(Context& ctx) const {
         const bool write = !m_config.token.empty() && constant_time_equal(given, m_config.token);
         return read || write;
     };
-    const std::string_view auth = ctx.request[http::field::authorization];
-    constexpr std::string_view bearer = "Bearer ";
-    if (auth.size() > bearer.size() && auth.substr(0, bearer.size()) == bearer &&
-        accepted(auth.substr(bearer.size()))) {
+    if (const auto given = bearer_token(ctx.request[http::field::authorization]); given && accepted(*given)) {
         return;
     }
     // MapLibre cannot always send headers (tile URLs handed to other tools, <img>-style fetches),
@@ -884,10 +881,8 @@ void require_token(const Request& req, const std::string& token) {
     if (token.empty()) {
         throw HttpError{http::status::forbidden, "writes are disabled (the server has no token)"};
     }
-    const std::string_view auth = req[http::field::authorization];
-    constexpr std::string_view bearer = "Bearer ";
-    if (auth.size() <= bearer.size() || auth.substr(0, bearer.size()) != bearer ||
-        !constant_time_equal(auth.substr(bearer.size()), token)) {
+    const auto given = bearer_token(req[http::field::authorization]);
+    if (!given || !constant_time_equal(*given, token)) {
         throw HttpError{http::status::unauthorized, "a valid bearer token is required"};
     }
 }

@@ -115,6 +115,14 @@ TEST(Gzip, RoundTripsAndHonoursQZero) {
     EXPECT_FALSE(ts::accepts_gzip(""));
 }
 
+TEST(HttpUtil, BearerTokenTakesOnlyTheBearerSchemeWithAToken) {
+    EXPECT_EQ(tileserver::bearer_token("Bearer s3cret"), std::optional<std::string_view>("s3cret"));
+    EXPECT_FALSE(tileserver::bearer_token("Bearer "));
+    EXPECT_FALSE(tileserver::bearer_token("Basic dXNlcjpwYXNz"));
+    EXPECT_FALSE(tileserver::bearer_token("bearer s3cret"));
+    EXPECT_FALSE(tileserver::bearer_token(""));
+}
+
 TEST(HttpUtil, ConstantTimeEqualComparesWholeStrings) {
     EXPECT_TRUE(ts::constant_time_equal("secret", "secret"));
     EXPECT_FALSE(ts::constant_time_equal("secret", "secreT"));
