@@ -550,6 +550,16 @@ AtomSet build_atoms(const Geometry& region, const Weights& weights, const std::v
         if (cell <= 0.0) {
             const double wanted = std::max(1.0, total / per_atom);
             cell = std::sqrt(region_area / wanted);
+            // The size above assumes a compact region. For a sliver (a long, nearly zero-area
+            // piece left by cutting overlaps) it shrinks towards zero while the bounding box
+            // stays large, and the lattice would ask for ~1e14 cells (found by
+            // tests/fuzz/targets/partition.cpp, allocation-size-too-big). Never lay out more than
+            // about 64 cells per wanted atom over the bounding box (with both bounds below,
+            // nx·ny ≤ 3·limit + 1, however elongated the box): compact regions are unaffected.
+            const Box box = region.bounds();
+            const double limit = 64.0 * wanted + 1024.0;
+            cell = std::max({cell, std::sqrt(box.width() * box.height() / limit),
+                             std::max(box.width(), box.height()) / limit});
         }
         return lattice_atoms(region, prepared, local, cell);
     }

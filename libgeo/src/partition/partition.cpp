@@ -2,6 +2,7 @@
 
 #include "geo/core/error.hpp"
 #include "geo/partition/atoms.hpp"
+#include "slivers.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -156,17 +157,9 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
 
     Geometry region = parent.geometry;
     if (!kept_geometry.empty()) {
-        region = parent.geometry.difference(Geometry::union_all(kept_geometry)).polygonal_parts();
-        // Rounding leaves slivers between kept grids and the parent boundary:
-        // pieces thinner than 5 cm (mean width 2A/P) are not worth a grid.
-        std::vector<Geometry> pieces;
-        for (Geometry& piece : region.parts()) {
-            const double a = piece.area();
-            if (a > 0 && 2 * a / piece.length() >= 0.05) {
-                pieces.push_back(std::move(piece));
-            }
-        }
-        region = pieces.empty() ? Geometry::empty_polygon() : Geometry::collect(std::move(pieces));
+        // Rounding leaves slivers between kept grids and the parent boundary.
+        region = detail::without_slivers(
+            parent.geometry.difference(Geometry::union_all(kept_geometry)).polygonal_parts());
     }
     Geometry barrier_zone;
     const Geometry parent_boundary = parent.geometry.boundary();
