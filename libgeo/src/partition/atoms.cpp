@@ -4,9 +4,12 @@
 #include "geo/core/error.hpp"
 #include "geo/core/prepared.hpp"
 #include "geo/core/strtree.hpp"
+#include "lattice.hpp"
+#include "point_in_polygon.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <tuple>
 
@@ -17,38 +20,7 @@ using core::Box;
 using core::Geometry;
 using core::XY;
 
-// Even-odd point-in-polygon over all rings (shell and holes). Points exactly
-// on an edge may fall either way; callers fall back to a deterministic choice.
-bool ring_contains(const core::Path& ring, XY p) {
-    bool inside = false;
-    const std::size_t n = ring.size();
-    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
-        const XY& a = ring[i];
-        const XY& b = ring[j];
-        if ((a.y > p.y) != (b.y > p.y)) {
-            const double x = (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x;
-            if (p.x < x) {
-                inside = !inside;
-            }
-        }
-    }
-    return inside;
-}
-
-bool polygon_contains(const std::vector<core::PolygonRings>& polygons, XY p) {
-    for (const core::PolygonRings& poly : polygons) {
-        bool inside = false;
-        for (const core::Path& ring : poly.rings) {
-            if (ring_contains(ring, p)) {
-                inside = !inside;
-            }
-        }
-        if (inside) {
-            return true;
-        }
-    }
-    return false;
-}
+using detail::polygon_contains;
 
 // Segments of barrier lines with a box index: "does this point lie on a
 // barrier?" for the midpoints of noded edges.
@@ -92,24 +64,6 @@ class SegmentIndex {
     core::StrTree m_tree;
     std::vector<std::pair<XY, XY>> m_segments;
 };
-
-// Horizontal and vertical lines every `cell` metres across `box`.
-Geometry lattice_lines(const Box& box, double cell) {
-    std::vector<Geometry> lines;
-    const double x0 = std::floor(box.min_x / cell) * cell;
-    const double y0 = std::floor(box.min_y / cell) * cell;
-    const double pad = cell;
-    for (double x = x0 + cell; x < box.max_x; x += cell) {
-        lines.push_back(Geometry::line_string({{x, box.min_y - pad}, {x, box.max_y + pad}}));
-    }
-    for (double y = y0 + cell; y < box.max_y; y += cell) {
-        lines.push_back(Geometry::line_string({{box.min_x - pad, y}, {box.max_x + pad, y}}));
-    }
-    if (lines.empty()) {
-        return {};
-    }
-    return Geometry::collect(std::move(lines));
-}
 
 // The lines of `geometry` that are lineal (intersection results may carry points).
 void append_lineal(const Geometry& geometry, std::vector<Geometry>& out) {
@@ -224,265 +178,50 @@ bool same_key(const EdgeRecord& l, const EdgeRecord& r) {
     return l.a == r.a && l.b == r.b;
 }
 
-// Share of each weight polygon that falls in each atom (areal share).
-void add_polygon_weights(const std::vector<Geometry>& atoms, const std::vector<Box>& boxes, const Weights& weights,
-                         std::vector<double>& result) {
-    if (weights.polygons.empty()) {
-        return;
-    }
-    core::StrTree tree;
-    for (const Box& b : boxes) {
-        tree.insert(b);
-    }
-    tree.build();
-    for (const WeightPolygon& wp : weights.polygons) {
-        if (wp.geometry.is_null() || wp.geometry.is_empty() || wp.weight == 0.0) {
-            continue;
-        }
-        const double total_area = wp.geometry.area();
-        if (total_area <= 0.0) {
-            continue;
-        }
-        for (std::size_t id : tree.query(wp.geometry.bounds())) {
-            const double a = atoms[id].intersection(wp.geometry).area();
-            if (a > 0.0) {
-                result[id] += wp.weight * a / total_area;
-            }
+// The weights of `local` inside one face (points covered, polygons touching
+// its box): what decides where the face's lattice is refined.
+Weights weights_in(const Geometry& face, const Weights& local) {
+    const core::PreparedGeometry prepared(face);
+    const Box box = face.bounds();
+    Weights inside;
+    for (const WeightPoint& p : local.points) {
+        if (box.contains(p.position) && prepared.covers(p.position)) {
+            inside.points.push_back(p);
         }
     }
+    for (const WeightPolygon& wp : local.polygons) {
+        if (wp.geometry.bounds().intersects(box)) {
+            inside.polygons.push_back(wp);
+        }
+    }
+    return inside;
 }
 
-// The lattice fallback, built directly: cells away from the boundary are
-// whole squares, cells the boundary crosses are clipped with GEOS's
-// rectangle clipper (each polygonal piece one atom). Adjacency comes from the
-// lattice: atoms of neighbouring cells share the overlap of their boundary
-// intervals on the common cell side. Everything is linear in the cell count.
-AtomSet lattice_atoms(const Geometry& region, const core::PreparedGeometry& prepared, const Weights& local,
-                      double cell, bool exact_clip = false) {
-    namespace gd = core::detail;
-    const Box bounds = region.bounds();
-    const double x0 = std::floor(bounds.min_x / cell) * cell;
-    const double y0 = std::floor(bounds.min_y / cell) * cell;
-    const auto nx = static_cast<std::size_t>(std::max(1.0, std::ceil((bounds.max_x - x0) / cell)));
-    const auto ny = static_cast<std::size_t>(std::max(1.0, std::ceil((bounds.max_y - y0) / cell)));
-    auto cx = [&](double x) {
-        return static_cast<std::size_t>(std::clamp(std::floor((x - x0) / cell), 0.0, static_cast<double>(nx - 1)));
-    };
-    auto cy = [&](double y) {
-        return static_cast<std::size_t>(std::clamp(std::floor((y - y0) / cell), 0.0, static_cast<double>(ny - 1)));
-    };
-    // Cells the boundary may cross (segment boxes, generously).
-    std::vector<char> crossed(nx * ny, 0);
-    for (const core::PolygonRings& poly : region.polygons()) {
-        for (const core::Path& ring : poly.rings) {
-            for (std::size_t k = 1; k < ring.size(); ++k) {
-                const std::size_t i0 = cx(std::min(ring[k - 1].x, ring[k].x));
-                const std::size_t i1 = cx(std::max(ring[k - 1].x, ring[k].x));
-                const std::size_t j0 = cy(std::min(ring[k - 1].y, ring[k].y));
-                const std::size_t j1 = cy(std::max(ring[k - 1].y, ring[k].y));
-                for (std::size_t j = j0; j <= j1; ++j) {
-                    for (std::size_t i = i0; i <= i1; ++i) {
-                        crossed[j * nx + i] = 1;
-                    }
-                }
-            }
-        }
-    }
-    AtomSet atoms;
-    atoms.lattice = true;
-    atoms.region_area = region.area();
-    std::vector<std::size_t> cell_start(nx * ny + 1, 0);
-    std::vector<std::uint32_t> clipped_index; // per atom: index into `pieces` or UINT32_MAX for a whole cell
-    std::vector<std::vector<core::PolygonRings>> pieces;
-    std::vector<std::pair<std::size_t, std::size_t>> cell_of;
-    std::vector<Box> boxes;
-    const std::uint32_t whole = UINT32_MAX;
-    for (std::size_t j = 0; j < ny; ++j) {
-        for (std::size_t i = 0; i < nx; ++i) {
-            const std::size_t c = j * nx + i;
-            cell_start[c] = atoms.geometry.size();
-            const Box box{x0 + static_cast<double>(i) * cell, y0 + static_cast<double>(j) * cell,
-                          x0 + static_cast<double>(i + 1) * cell, y0 + static_cast<double>(j + 1) * cell};
-            if (!crossed[c]) {
-                if (prepared.covers(box.center())) {
-                    atoms.geometry.push_back(Geometry::box(box));
-                    atoms.area.push_back(cell * cell);
-                    atoms.perimeter.push_back(4 * cell);
-                    atoms.centroid.push_back(box.center());
-                    clipped_index.push_back(whole);
-                    cell_of.emplace_back(i, j);
-                    boxes.push_back(box);
-                }
-                continue;
-            }
-            // GEOSClipByRect is fast but fails on some degenerate rings ("Invalid number of points in
-            // LinearRing", found by tests/fuzz/targets/partition.cpp): fall back to a full intersection.
-            GEOSGeometry* fast =
-                exact_clip ? nullptr
-                           : GEOSClipByRect_r(gd::geos_context(), gd::geos_ptr(region), box.min_x, box.min_y,
-                                              box.max_x, box.max_y);
-            Geometry clip = fast != nullptr ? gd::adopt(fast, "clipping the lattice")
-                                            : region.intersection(Geometry::box(box)).polygonal_parts();
-            if (clip.is_empty()) {
-                continue;
-            }
-            // GEOSClipByRect may return invalid pieces: where a hole touches the shell at one point
-            // inside the cell, the clipped ring touches itself and encloses two lobes joined only at
-            // that point. Such a piece must become two atoms, or the grid holding it is two polygons
-            // (found by tests/fuzz/targets/partition.cpp; kept as corpus/partition/regression-*).
-            std::vector<Geometry> cell_pieces;
-            for (Geometry& part : clip.polygonal_parts().parts()) {
-                if (part.is_valid()) {
-                    cell_pieces.push_back(std::move(part));
-                } else {
-                    for (Geometry& lobe : part.make_valid().polygonal_parts().parts()) {
-                        cell_pieces.push_back(std::move(lobe));
-                    }
-                }
-            }
-            for (Geometry& part : cell_pieces) {
-                if (part.is_empty() || part.area() <= 0.0) {
-                    continue;
-                }
-                atoms.area.push_back(part.area());
-                atoms.perimeter.push_back(part.length());
-                atoms.centroid.push_back(part.centroid());
-                clipped_index.push_back(static_cast<std::uint32_t>(pieces.size()));
-                pieces.push_back(part.polygons());
-                cell_of.emplace_back(i, j);
-                boxes.push_back(part.bounds());
-                atoms.geometry.push_back(std::move(part));
-            }
-        }
-    }
-    cell_start[nx * ny] = atoms.geometry.size();
-    const std::size_t n = atoms.geometry.size();
-    double area_sum = 0.0;
-    for (double a : atoms.area) {
-        area_sum += a;
-    }
-    atoms.coverage_error = atoms.region_area > 0 ? std::abs(area_sum - atoms.region_area) / atoms.region_area : 0.0;
-    if (!exact_clip && atoms.coverage_error > 1e-9) {
-        // GEOS 3.11's rectangle clipper sometimes returns the wrong side of a hole that touches
-        // the cell (only the hole's sliver instead of the cell minus the hole; found by
-        // tests/fuzz/targets/partition.cpp). The atoms then miss area, which this sum shows:
-        // redo the clipped cells with full overlay intersections, slower but exact.
-        return lattice_atoms(region, prepared, local, cell, true);
-    }
-
-    // Weights: the point's cell, then point-in-polygon among that cell's pieces.
-    atoms.weight.assign(n, 0.0);
-    for (const WeightPoint& p : local.points) {
-        const std::size_t c = cy(p.position.y) * nx + cx(p.position.x);
-        const std::size_t first = cell_start[c];
-        const std::size_t last = cell_start[c + 1];
-        if (first == last) {
+// Faces heavier than max are cut by the adaptive lattice clipped to the face
+// (lattice_rule for the face's area and weight): its lines join `lines` for a
+// second polygonize. Returns whether any face was cut.
+bool split_heavy_faces(const std::vector<Geometry>& faces, const std::vector<double>& face_weight, const Weights& local,
+                       const Options& options, std::vector<Geometry>& lines) {
+    bool split = false;
+    for (std::size_t i = 0; i < faces.size(); ++i) {
+        if (face_weight[i] <= options.band_max()) {
             continue;
         }
-        std::size_t hit = last;
-        for (std::size_t a = first; a < last && hit == last; ++a) {
-            if (clipped_index[a] == whole || polygon_contains(pieces[clipped_index[a]], p.position)) {
-                hit = a;
-            }
+        const Box box = faces[i].bounds();
+        LatticeRule rule = lattice_rule(faces[i].area(), box, face_weight[i], options);
+        if (rule.root_side > rule.min_side) {
+            // Roots of 2s, not 4s: a heavy face is inhabited, so coarse empty roots gain nothing
+            // there, while their long sides give the split more lattice lines to cut along instead
+            // of the roads (the Monaco test's share of cuts on roads is 0.48 with 4s, 0.53 with 2s).
+            rule.root_side /= 2;
         }
-        if (hit == last) {
-            const Geometry point = Geometry::point(p.position);
-            for (std::size_t a = first; a < last && hit == last; ++a) {
-                if (atoms.geometry[a].covers(point)) {
-                    hit = a;
-                }
-            }
-        }
-        if (hit == last) {
-            hit = first; // on the cell's edge, outside every piece by rounding: nearest piece of its cell
-        }
-        atoms.weight[hit] += p.weight;
-    }
-    add_polygon_weights(atoms.geometry, boxes, local, atoms.weight);
-
-    // Boundary intervals on a cell side: side 0 = west (x = left), 1 = east,
-    // 2 = south (y = bottom), 3 = north.
-    const double eps = 1e-7 * cell;
-    auto side_intervals = [&](std::size_t a, int side, std::vector<std::pair<double, double>>& out) {
-        out.clear();
-        const auto [i, j] = cell_of[a];
-        const double left = x0 + static_cast<double>(i) * cell;
-        const double bottom = y0 + static_cast<double>(j) * cell;
-        const double line = side == 0 ? left : side == 1 ? left + cell : side == 2 ? bottom : bottom + cell;
-        const bool vertical = side < 2;
-        if (clipped_index[a] == whole) {
-            out.emplace_back(vertical ? bottom : left, (vertical ? bottom : left) + cell);
-            return;
-        }
-        for (const core::PolygonRings& poly : pieces[clipped_index[a]]) {
-            for (const core::Path& ring : poly.rings) {
-                for (std::size_t k = 1; k < ring.size(); ++k) {
-                    const XY& p = ring[k - 1];
-                    const XY& q = ring[k];
-                    if (vertical && std::abs(p.x - line) <= eps && std::abs(q.x - line) <= eps) {
-                        out.emplace_back(std::min(p.y, q.y), std::max(p.y, q.y));
-                    } else if (!vertical && std::abs(p.y - line) <= eps && std::abs(q.y - line) <= eps) {
-                        out.emplace_back(std::min(p.x, q.x), std::max(p.x, q.x));
-                    }
-                }
-            }
-        }
-    };
-    struct Link {
-        std::uint32_t from;
-        std::uint32_t to;
-        double length;
-    };
-    std::vector<Link> links;
-    links.reserve(4 * n);
-    std::vector<std::pair<double, double>> mine;
-    std::vector<std::pair<double, double>> theirs;
-    for (std::size_t a = 0; a < n; ++a) {
-        const auto [i, j] = cell_of[a];
-        for (int dir = 0; dir < 2; ++dir) { // east neighbour cell, north neighbour cell
-            const std::size_t ni = i + (dir == 0 ? 1 : 0);
-            const std::size_t nj = j + (dir == 1 ? 1 : 0);
-            if (ni >= nx || nj >= ny) {
-                continue;
-            }
-            const std::size_t c = nj * nx + ni;
-            if (cell_start[c] == cell_start[c + 1]) {
-                continue;
-            }
-            side_intervals(a, dir == 0 ? 1 : 3, mine);
-            if (mine.empty()) {
-                continue;
-            }
-            for (std::size_t b = cell_start[c]; b < cell_start[c + 1]; ++b) {
-                side_intervals(b, dir == 0 ? 0 : 2, theirs);
-                double overlap = 0.0;
-                for (const auto& m : mine) {
-                    for (const auto& t : theirs) {
-                        overlap += std::max(0.0, std::min(m.second, t.second) - std::max(m.first, t.first));
-                    }
-                }
-                if (overlap > eps) {
-                    links.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), overlap});
-                    links.push_back({static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(a), overlap});
-                }
-            }
+        const detail::LatticePlan plan = detail::plan_lattice(box, rule, weights_in(faces[i], local));
+        if (plan.cells.size() > 1) {
+            append_lineal(Geometry::collect(detail::lattice_side_lines(plan)).intersection(faces[i]), lines);
+            split = true;
         }
     }
-    std::sort(links.begin(), links.end(),
-              [](const Link& l, const Link& r) { return std::tie(l.from, l.to) < std::tie(r.from, r.to); });
-    atoms.offsets.assign(n + 1, 0);
-    atoms.outer_length = atoms.perimeter;
-    for (const Link& l : links) {
-        atoms.adjacency.push_back(l.to);
-        atoms.shared_length.push_back(l.length);
-        atoms.barrier_length.push_back(0.0);
-        atoms.offsets[l.from + 1] += 1;
-        atoms.outer_length[l.from] = std::max(0.0, atoms.outer_length[l.from] - l.length);
-    }
-    for (std::size_t a = 0; a < n; ++a) {
-        atoms.offsets[a + 1] += atoms.offsets[a];
-    }
-    return atoms;
+    return split;
 }
 
 } // namespace
@@ -493,6 +232,37 @@ double AtomSet::total_weight() const noexcept {
 
 std::vector<double> weigh_polygons(const std::vector<Geometry>& polygons, const Weights& weights) {
     return weigh(polygons, weights);
+}
+
+LatticeRule lattice_rule(double area, const Box& bounds, double total, const Options& options) {
+    const double per_atom = options.target / std::max(1.0, options.atoms_per_grid);
+    const double inf = std::numeric_limits<double>::infinity();
+    if (options.lattice_cell > 0.0) {
+        return {options.lattice_cell, options.lattice_cell, inf};
+    }
+    // s: the side of a uniform lattice with the wanted atom count.
+    const double wanted = std::max(1.0, total / per_atom);
+    double side = std::sqrt(area / wanted);
+    // The size above assumes a compact region. For a sliver (a long, nearly zero-area piece
+    // left by cutting overlaps) it shrinks towards zero while the bounding box stays large, and
+    // the lattice would ask for ~1e14 cells (found by tests/fuzz/targets/partition.cpp,
+    // allocation-size-too-big). Never lay out more than about 64 cells of side s per wanted atom
+    // over the bounding box (with both bounds below, nx·ny ≤ 3·limit + 1, however elongated the
+    // box): compact regions are unaffected.
+    const double limit = 64.0 * wanted + 1024.0;
+    side = std::max(
+        {side, std::sqrt(bounds.width() * bounds.height() / limit), std::max(bounds.width(), bounds.height()) / limit});
+    if (!(side > 0.0)) {
+        side = 1.0; // a degenerate region: one cell, clipped to nothing or to a sliver
+    }
+    // Roots of 4s stay whole where nobody lives (16 uniform cells' worth of empty land in one
+    // atom), and a cell splits while it is heavier than 2t (then the atom count comes out close
+    // to that of the uniform lattice, total / t), or than a quarter of the band width when the
+    // band is narrow, so that no atom is a large step for the band repair. Never below t/2: with
+    // min == max the rule would otherwise split every inhabited cell to the minimum side.
+    const double band = options.band_max() - options.band_min();
+    const double split = std::max(per_atom / 2, std::min(2 * per_atom, band / 4));
+    return {4 * side, side / 16, split};
 }
 
 AtomSet build_atoms(const Geometry& region, const Weights& weights, const std::vector<Geometry>& barriers,
@@ -542,26 +312,8 @@ AtomSet build_atoms(const Geometry& region, const Weights& weights, const std::v
             }
         }
     }
-    const double max = options.band_max();
-    const double per_atom = options.target / std::max(1.0, options.atoms_per_grid);
-
     if (clipped.empty()) {
-        double cell = options.lattice_cell;
-        if (cell <= 0.0) {
-            const double wanted = std::max(1.0, total / per_atom);
-            cell = std::sqrt(region_area / wanted);
-            // The size above assumes a compact region. For a sliver (a long, nearly zero-area
-            // piece left by cutting overlaps) it shrinks towards zero while the bounding box
-            // stays large, and the lattice would ask for ~1e14 cells (found by
-            // tests/fuzz/targets/partition.cpp, allocation-size-too-big). Never lay out more than
-            // about 64 cells per wanted atom over the bounding box (with both bounds below,
-            // nx·ny ≤ 3·limit + 1, however elongated the box): compact regions are unaffected.
-            const Box box = region.bounds();
-            const double limit = 64.0 * wanted + 1024.0;
-            cell = std::max({cell, std::sqrt(box.width() * box.height() / limit),
-                             std::max(box.width(), box.height()) / limit});
-        }
-        return lattice_atoms(region, prepared, local, cell);
+        return detail::lattice_atoms(region, prepared, local, lattice_rule(region_area, bounds, total, options));
     }
     AtomSet atoms;
     atoms.region_area = region_area;
@@ -572,24 +324,9 @@ AtomSet build_atoms(const Geometry& region, const Weights& weights, const std::v
     std::vector<Geometry> faces = polygonize_inside(prepared, lines);
     std::vector<double> face_weight = weigh(faces, local);
 
-    {
-        // Faces heavier than max are cut by a lattice clipped to the face, sized
-        // so that the face gets about weight/per_atom cells.
-        bool split = false;
-        for (std::size_t i = 0; i < faces.size(); ++i) {
-            if (face_weight[i] > max) {
-                const double cell = std::sqrt(faces[i].area() / std::max(2.0, face_weight[i] / per_atom));
-                Geometry lattice = lattice_lines(faces[i].bounds(), cell);
-                if (!lattice.is_null()) {
-                    append_lineal(lattice.intersection(faces[i]), lines);
-                    split = true;
-                }
-            }
-        }
-        if (split) {
-            faces = polygonize_inside(prepared, lines);
-            face_weight = weigh(faces, local);
-        }
+    if (split_heavy_faces(faces, face_weight, local, options, lines)) {
+        faces = polygonize_inside(prepared, lines);
+        face_weight = weigh(faces, local);
     }
 
     const std::size_t n = faces.size();

@@ -24,6 +24,9 @@ struct AtomSet {
     std::vector<double> perimeter;
     std::vector<double> outer_length; ///< boundary on the region's edge (shared with no atom)
     std::vector<core::XY> centroid;
+    /// Side of the lattice square each atom comes from (whole or clipped);
+    /// empty for barrier faces.
+    std::vector<double> cell_side;
 
     // CSR adjacency: neighbours of atom i are adjacency[offsets[i] .. offsets[i+1]).
     std::vector<std::size_t> offsets;
@@ -39,13 +42,33 @@ struct AtomSet {
     [[nodiscard]] double total_weight() const noexcept;
 };
 
+/// How lattice atoms are laid out (docs/partition.md, rule 1): root squares of
+/// `root_side`, each split into four while it holds more than `split_weight`
+/// and its side is above `min_side`. Dense places get small squares (so one
+/// atom is a small part of the band), empty places keep the root squares (so
+/// the atom count stays about total / (target / atoms_per_grid)). A uniform
+/// lattice has min_side == root_side.
+struct LatticeRule {
+    double root_side = 0.0;
+    double min_side = 0.0;
+    double split_weight = 0.0;
+};
+
+/// The rule build_atoms uses for a region (or a heavy face) of `area` m² with
+/// bounding box `bounds` holding `total` weight. With s = √(area / (total ·
+/// atoms_per_grid / target)), the side of a uniform lattice with the wanted
+/// atom count: roots of 4s, min side s/16, split while the weight is above
+/// max(t/2, min(2t, (band max − band min)/4)) with t = target / atoms_per_grid.
+/// options.lattice_cell > 0 gives a uniform lattice of that side.
+LatticeRule lattice_rule(double area, const core::Box& bounds, double total, const Options& options);
+
 /// Build the atoms of `region` (polygonal, metric CRS):
 ///  - with barriers: node the barrier lines clipped to the region together with
 ///    its boundary, polygonize, keep the faces inside; faces heavier than
-///    options.band_max() are subdivided by a lattice clipped to the face;
-///  - without barriers (or options.force_lattice): a lattice clipped to the
-///    region, with a cell size chosen so that each expected grid gets about
-///    options.atoms_per_grid atoms.
+///    options.band_max() are subdivided by the adaptive lattice (lattice_rule)
+///    clipped to the face;
+///  - without barriers (or options.force_lattice): the adaptive lattice of
+///    lattice_rule clipped to the region.
 /// Weights are attached to the atoms (points by point-in-polygon, polygons by
 /// areal share). Only weights inside the region count.
 AtomSet build_atoms(const core::Geometry& region, const Weights& weights, const std::vector<core::Geometry>& barriers,
