@@ -3,10 +3,14 @@
 // (labelled synthetic: no real population data is available here) and
 // target 300 → ~6,900 grids on ≥200 k lattice atoms. One method per process
 // so that peak RSS is per method:
-//   ours    METIS k-way (contiguous) + contiguity/band repair + compactness search
-//   metis   METIS k-way with contiguity on, nothing after it
-//   lattice a square lattice clipped to the boundary (cells of area A/k),
-//           on the same atoms (each atom goes to the cell holding its centroid)
+//   ours    METIS k-way (contiguous, imbalance from the band) + contiguity/band
+//           repair + compactness search, on the product's adaptive lattice atoms
+//   metis   METIS k-way with contiguity on and its default 3 % imbalance,
+//           nothing after it, on the same atoms and weights
+//   lattice a plain square lattice clipped to the boundary (cells of side
+//           √(A/k)), built by the product's lattice with that fixed cell side
+//           and weighed with the same points; its "atoms" are those cells'
+//           clipped pieces (a cell cut in two by the coast is one grid of two pieces)
 // Prints one JSON line; bench/partition/run.sh runs all three and builds the table.
 #include "geo/core/geometry.hpp"
 #include "geo/core/prepared.hpp"
@@ -201,6 +205,11 @@ int main(int argc, char** argv) {
         o.min = std::stod(args["--min"]);
         o.metis_contiguous = args["--contig"] == "1";
         o.max = std::stod(args["--max"]);
+        if (method == "lattice") {
+            // The baseline's cells are the atoms: a uniform lattice of side √(A/k).
+            const double k = std::max(1.0, std::round(static_cast<double>(weights.points.size()) / o.target));
+            o.lattice_cell = std::sqrt(binhai.area() / k);
+        }
         double c0 = cpu_seconds();
         t0 = std::chrono::steady_clock::now();
         const AtomSet atoms = build_atoms(binhai, weights, {}, o);
@@ -217,15 +226,18 @@ int main(int argc, char** argv) {
             if (method == "metis") {
                 m.repair_band = false;
                 m.improve = false;
+                m.metis_ufactor = 30; // METIS's default
             }
             Split s = split_atoms(atoms, m, o.seed);
             part = std::move(s.part);
             parts = s.parts;
         } else if (method == "lattice") {
-            const double k = std::max(1.0, std::round(atoms.total_weight() / o.target));
-            const double cell = std::sqrt(binhai.area() / k);
+            // One grid per lattice cell: the pieces of a cell share it (the centre of a
+            // piece's bounding box lies inside its cell, unlike its centroid).
+            const double cell = o.lattice_cell;
             std::map<std::pair<long long, long long>, int> ids;
-            for (const XY& c : atoms.centroid) {
+            for (const Geometry& g : atoms.geometry) {
+                const XY c = g.bounds().center();
                 const std::pair<long long, long long> key{static_cast<long long>(std::floor(c.x / cell)),
                                                           static_cast<long long>(std::floor(c.y / cell))};
                 auto [it, added] = ids.emplace(key, parts);

@@ -71,6 +71,12 @@ struct Options {
     /// Ask METIS for contiguous parts (METIS_OPTION_CONTIG). Off, METIS
     /// balances better and the contiguity repair makes the parts contiguous.
     bool metis_contiguous = true;
+    /// METIS's load imbalance in thousandths (METIS_OPTION_UFACTOR); 0 → from the
+    /// band: 1000 × (band max / target − 1), at least METIS's default 30. It
+    /// bounds only the heaviest part, and the band repair follows METIS, so
+    /// letting METIS use the band's headroom buys compact shapes for free
+    /// (docs/benchmarks.md); the "METIS alone" baseline sets 30.
+    int metis_ufactor = 0;
     /// Use lattice atoms even when barriers are given (baseline comparisons).
     bool force_lattice = false;
     /// Lattice cell size in metres; 0 → chosen from the weights (atoms_per_grid).
