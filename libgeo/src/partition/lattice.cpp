@@ -537,6 +537,12 @@ class AtomBuilder {
     // exact vertices and the grids' coverage union stays the fast path.
     void add_junction_vertices(std::vector<Break>& breaks, double eps) {
         std::sort(breaks.begin(), breaks.end(), break_less);
+        // Two neighbours meeting end to end on a side report the same point twice.
+        breaks.erase(std::unique(breaks.begin(), breaks.end(),
+                                 [eps](const Break& l, const Break& r) {
+                                     return l.atom == r.atom && l.side == r.side && std::abs(l.at - r.at) <= eps;
+                                 }),
+                     breaks.end());
         for (std::size_t i = 0; i < breaks.size();) {
             std::size_t j = i;
             while (j < breaks.size() && breaks[j].atom == breaks[i].atom) {
