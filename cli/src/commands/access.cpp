@@ -11,6 +11,7 @@
 #include "geo/access/coverage.hpp"
 #include "geo/access/service_area.hpp"
 #include "geo/core/error.hpp"
+#include "geo/core/parallel.hpp"
 #include "geo/crs/local.hpp"
 #include "geo/crs/transformer.hpp"
 #include "geo/io/reader.hpp"
@@ -35,6 +36,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -70,6 +72,7 @@ struct AccessOptions {
     std::string report;
     std::string export_graph;
     int timing_repeats = 1;
+    int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 };
 
 struct FacilityItem {
@@ -219,23 +222,28 @@ void run(const AccessOptions& o) {
     std::cout << "facilities: " << facilities.size() << " in " << by_category.size() << " categories, " << unsnapped
               << " unsnapped" << std::endl;
 
-    // --- one bounded multi-source run per category ---------------------------------------
-    std::map<std::string, std::unique_ptr<net::Reach>> runs;
+    // --- one bounded multi-source run per category, categories spread over the threads ------
+    std::vector<std::vector<net::Source>> groups;
+    for (const auto& [category, members] : by_category) {
+        std::vector<net::Source>& sources = groups.emplace_back();
+        for (const std::size_t i : members) {
+            if (facilities[i].snap) {
+                sources.push_back({facilities[i].snap->at, static_cast<std::uint32_t>(i)});
+            }
+        }
+    }
+    std::vector<net::Reach> reaches;
     // --timing-repeats (benchmarks): the phase is repeated and its median time reported, so a
     // millisecond-scale figure is not one cold, noisy sample.
     std::vector<double> phase_ms;
     for (int repeat = 0; repeat < std::max(1, o.timing_repeats); ++repeat) {
         const Timer dijkstra_timer;
-        for (const auto& [category, members] : by_category) {
-            std::vector<net::Source> sources;
-            for (const std::size_t i : members) {
-                if (facilities[i].snap) {
-                    sources.push_back({facilities[i].snap->at, static_cast<std::uint32_t>(i)});
-                }
-            }
-            runs[category] = std::make_unique<net::Reach>(graph, std::move(sources), cutoff);
-        }
+        reaches = net::reach_each(graph, groups, cutoff, o.threads);
         phase_ms.push_back(dijkstra_timer.seconds() * 1000.0);
+    }
+    std::map<std::string, const net::Reach*> runs; // by category, in the order of by_category
+    for (std::size_t c = 0; const auto& [category, members] : by_category) {
+        runs[category] = &reaches[c++];
     }
     std::nth_element(phase_ms.begin(), phase_ms.begin() + static_cast<std::ptrdiff_t>(phase_ms.size() / 2),
                      phase_ms.end());
@@ -284,43 +292,80 @@ void run(const AccessOptions& o) {
                                        {"method", FieldType::string},
                                        {"street_length_m", FieldType::real}},
                                       *metric);
+    // Service-area polygons (GEOS buffering and union: most of the command's time) are built on
+    // all threads, one task per category or facility with all its levels, then written in order.
+    struct AreaTask {
+        const net::Reach* reach = nullptr;            // null: unsnapped facility, Euclidean circles
+        std::vector<std::size_t> fallback_facilities; // unsnapped facilities unioned in as circles
+        std::optional<net::Reach> own;                // per-facility run
+        std::size_t facility = 0;
+        std::string category;
+        bool per_facility = false;
+        std::vector<Geometry> areas;
+        std::vector<double> lengths;
+    };
+    std::vector<AreaTask> tasks;
     for (const auto& [category, reach] : runs) {
-        for (std::size_t l = 0; l < minutes.size(); ++l) {
-            Geometry area = geo::access::service_area(*reach, distances[l], o.buffer_m);
-            const double length = geo::access::reachable_length(*reach, distances[l]);
-            // Unsnapped facilities of the category join with their labelled circles.
-            bool fallback = false;
-            for (const std::size_t i : by_category[category]) {
-                if (!facilities[i].snap) {
-                    area = area.union_with(geo::access::euclidean_circle(facilities[i].position, distances[l]));
-                    fallback = true;
-                }
+        AreaTask& t = tasks.emplace_back();
+        t.reach = reach;
+        t.category = category;
+        for (const std::size_t i : by_category[category]) {
+            if (!facilities[i].snap) {
+                t.fallback_facilities.push_back(i);
             }
-            areas.features.push_back({-1,
-                                      std::move(area),
-                                      {std::string("category"), Value{}, category, minutes[l], distances[l],
-                                       std::string(fallback ? "network+euclidean" : "network"), length}});
         }
     }
     if (o.per_facility) {
         for (std::size_t i = 0; i < facilities.size(); ++i) {
-            const FacilityItem& f = facilities[i];
+            AreaTask& t = tasks.emplace_back();
+            t.facility = i;
+            t.category = facilities[i].category;
+            t.per_facility = true;
+        }
+    }
+    geo::core::parallel_for(tasks.size(), o.threads, [&](std::size_t k) {
+        AreaTask& t = tasks[k];
+        if (t.per_facility) {
+            const FacilityItem& f = facilities[t.facility];
             if (!f.snap) {
-                for (std::size_t l = 0; l < minutes.size(); ++l) {
-                    areas.features.push_back({-1,
-                                              geo::access::euclidean_circle(f.position, distances[l]),
-                                              {std::string("facility"), f.id, f.category, minutes[l], distances[l],
-                                               std::string("euclidean"), Value{}}});
+                for (const double d : distances) {
+                    t.areas.push_back(geo::access::euclidean_circle(f.position, d));
                 }
-                continue;
+                return;
             }
-            const net::Reach reach(graph, {{f.snap->at, static_cast<std::uint32_t>(i)}}, cutoff);
-            for (std::size_t l = 0; l < minutes.size(); ++l) {
+            t.own.emplace(graph, std::vector<net::Source>{{f.snap->at, static_cast<std::uint32_t>(t.facility)}},
+                          cutoff);
+            t.reach = &*t.own;
+        }
+        for (const double d : distances) {
+            Geometry area = geo::access::service_area(*t.reach, d, o.buffer_m);
+            // Unsnapped facilities of the category join with their labelled circles.
+            for (const std::size_t i : t.fallback_facilities) {
+                area = area.union_with(geo::access::euclidean_circle(facilities[i].position, d));
+            }
+            t.areas.push_back(std::move(area));
+            t.lengths.push_back(geo::access::reachable_length(*t.reach, d));
+        }
+        t.own.reset();
+    });
+    for (AreaTask& t : tasks) {
+        for (std::size_t l = 0; l < minutes.size(); ++l) {
+            if (!t.per_facility) {
                 areas.features.push_back(
                     {-1,
-                     geo::access::service_area(reach, distances[l], o.buffer_m),
-                     {std::string("facility"), f.id, f.category, minutes[l], distances[l], std::string("network"),
-                      geo::access::reachable_length(reach, distances[l])}});
+                     std::move(t.areas[l]),
+                     {std::string("category"), Value{}, t.category, minutes[l], distances[l],
+                      std::string(t.fallback_facilities.empty() ? "network" : "network+euclidean"), t.lengths[l]}});
+            } else if (t.lengths.empty()) {
+                areas.features.push_back({-1,
+                                          std::move(t.areas[l]),
+                                          {std::string("facility"), facilities[t.facility].id, t.category, minutes[l],
+                                           distances[l], std::string("euclidean"), Value{}}});
+            } else {
+                areas.features.push_back({-1,
+                                          std::move(t.areas[l]),
+                                          {std::string("facility"), facilities[t.facility].id, t.category, minutes[l],
+                                           distances[l], std::string("network"), t.lengths[l]}});
             }
         }
     }
@@ -568,6 +613,10 @@ void setup(CLI::App& app) {
     cmd->add_option("--timing-repeats", o->timing_repeats,
                     "Benchmarks: repeat the network-distance phase N times and report its median time")
         ->check(CLI::Range(1, 100000));
+    cmd->add_option("--threads", o->threads,
+                    "Threads for the distance runs and the service-area polygons (default: every core; the "
+                    "output does not depend on it)")
+        ->check(CLI::Range(1, 256));
     cmd->add_option("--residents", o->residents, "Resident points (or polygons: their point on surface)");
     cmd->add_option("--network-layer", o->network_layer, "Layer of a line --network when it has several");
     cmd->add_option("--residents-layer", o->residents_layer, "Layer of --residents when it has several");

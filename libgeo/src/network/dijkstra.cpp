@@ -1,10 +1,11 @@
 #include "geo/network/dijkstra.hpp"
 
 #include "geo/core/error.hpp"
+#include "geo/core/parallel.hpp"
+#include "geo/network/bucket_queue.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -32,66 +33,16 @@ Reach::Reach(const Graph& graph, std::vector<Source> sources, double cutoff)
     std::stable_sort(m_sources.begin(), m_sources.end(),
                      [](const Source& a, const Source& b) { return a.at.edge < b.at.edge; });
 
-    // Indexed 4-ary min-heap with decrease-key: every node is in the heap at most once, so a run
-    // does at most n pops instead of one per relaxation. Keys live in the heap entries next to
-    // the node ids, so sifting compares contiguous memory instead of chasing m_distance[node].
-    // (It replaced std::priority_queue with lazy deletion; docs/benchmarks.md has the effect.)
-    struct Entry {
-        double key;
-        NodeId node;
-    };
-    constexpr std::uint32_t not_in_heap = std::numeric_limits<std::uint32_t>::max();
-    std::vector<Entry> heap;
-    heap.reserve(64);
-    std::vector<std::uint32_t> slot(n, not_in_heap);
-    auto sift_up = [&](std::uint32_t i, Entry e) {
-        while (i > 0) {
-            const std::uint32_t parent = (i - 1) / 4;
-            if (heap[parent].key <= e.key) {
-                break;
-            }
-            heap[i] = heap[parent];
-            slot[heap[i].node] = i;
-            i = parent;
-        }
-        heap[i] = e;
-        slot[e.node] = i;
-    };
-    auto sift_down = [&](Entry e) {
-        const auto size = static_cast<std::uint32_t>(heap.size());
-        std::uint32_t i = 0;
-        for (;;) {
-            const std::uint32_t first = 4 * i + 1;
-            if (first >= size) {
-                break;
-            }
-            std::uint32_t best = first;
-            const std::uint32_t last = std::min(first + 4, size);
-            for (std::uint32_t c = first + 1; c < last; ++c) {
-                if (heap[c].key < heap[best].key) {
-                    best = c;
-                }
-            }
-            if (heap[best].key >= e.key) {
-                break;
-            }
-            heap[i] = heap[best];
-            slot[heap[i].node] = i;
-            i = best;
-        }
-        heap[i] = e;
-        slot[e.node] = i;
-    };
+    // The queue is Dial's bucket queue (bucket_queue.hpp says why it is exact); one per thread,
+    // reused from run to run, so a run allocates only its results.
+    thread_local BucketQueue queue;
+    const double bound = std::isfinite(m_cutoff) ? m_cutoff : graph.total_length();
+    queue.reset(n, bound, BucketQueue::width_for(bound));
     auto offer = [&](NodeId node, double d, std::uint32_t id) {
         if (d <= m_cutoff && d < m_distance[node]) {
             m_distance[node] = d;
             m_source[node] = id;
-            if (slot[node] == not_in_heap) {
-                heap.push_back({d, node});
-                sift_up(static_cast<std::uint32_t>(heap.size() - 1), {d, node});
-            } else {
-                sift_up(slot[node], {d, node}); // decrease-key
-            }
+            queue.update(node, d);
         }
     };
     for (const Source& s : m_sources) {
@@ -102,24 +53,25 @@ Reach::Reach(const Graph& graph, std::vector<Source> sources, double cutoff)
     const auto offsets = graph.csr_offsets();
     const auto targets = graph.csr_targets();
     const auto lengths = graph.csr_lengths();
-    constexpr std::uint32_t settled = not_in_heap - 1; // slot value of a node taken off the heap
-    while (!heap.empty()) {
-        const NodeId u = heap.front().node;
-        const Entry last = heap.back();
-        heap.pop_back();
-        if (!heap.empty()) {
-            sift_down(last);
-        }
-        slot[u] = settled;
+    for (NodeId u = queue.take(); u != no_node; u = queue.take()) {
         const double d = m_distance[u];
         const std::uint32_t id = m_source[u];
         for (std::uint32_t i = offsets[u]; i < offsets[u + 1]; ++i) {
-            const NodeId v = targets[i];
-            if (slot[v] != settled) {
-                offer(v, d + lengths[i], id);
-            }
+            offer(targets[i], d + lengths[i], id);
         }
     }
+}
+
+std::vector<Reach> reach_each(const Graph& graph, std::vector<std::vector<Source>> groups, double cutoff, int threads) {
+    std::vector<std::optional<Reach>> runs(groups.size());
+    core::parallel_for(groups.size(), threads,
+                       [&](std::size_t i) { runs[i].emplace(graph, std::move(groups[i]), cutoff); });
+    std::vector<Reach> out;
+    out.reserve(runs.size());
+    for (auto& run : runs) {
+        out.push_back(std::move(*run));
+    }
+    return out;
 }
 
 std::span<const Source> Reach::sources_on(EdgeId e) const {

@@ -75,4 +75,10 @@ class Reach {
     std::vector<std::uint32_t> m_source;
 };
 
+/// One Reach per group of sources (e.g. one group per facility category),
+/// the groups spread over `threads` threads; result i belongs to groups[i]
+/// and does not depend on the number of threads.
+[[nodiscard]] std::vector<Reach> reach_each(const Graph& graph, std::vector<std::vector<Source>> groups, double cutoff,
+                                            int threads = 1);
+
 } // namespace geo::network
