@@ -195,6 +195,10 @@ test('Flood: 3x max-connections sockets at once; the extras get a clean 503 or a
         assert.equal(c.responses[0].status, 503);
         assert.match(c.responses[0].head, /^HTTP\/1\.1 503 Service Unavailable/);
         assert.deepEqual(JSON.parse(c.responses[0].body), { error: 'too many connections' });
+        // The same security headers as every routed answer (tileserver/src/response_headers.cpp).
+        for (const h of [/^X-Content-Type-Options: nosniff\r?$/im, /^X-Frame-Options: DENY\r?$/im, /^Referrer-Policy: no-referrer\r?$/im]) {
+          assert.match(c.responses[0].head, h);
+        }
       }
     }
     const refusedCount = refused.length + (results.length - clients.length);

@@ -1,5 +1,6 @@
 #include "incident_request.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -38,6 +39,25 @@ std::string geojson_type(const json& object) {
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// Why [lon, lat] is outside WGS 84, by the rules the CLI applies to files (libgeo's coordinate
+/// check in io/gdal.cpp); "" when the numbers say nothing more (NaN cannot come in as JSON).
+std::string out_of_range_hint(double lon, double lat) {
+    const double largest = std::max(std::abs(lon), std::abs(lat));
+    if (!std::isfinite(largest)) {
+        return {};
+    }
+    if (largest > 1e9) {
+        return ": beyond any coordinate reference system";
+    }
+    if (largest > 1000.0) {
+        return ": they look like metres of a projected CRS (send WGS 84 longitude and latitude)";
+    }
+    if (std::abs(lon) <= 90.0 && std::abs(lat) > 90.0) {
+        return ": latitude and longitude look swapped (GeoJSON is [lon, lat])";
+    }
+    return {};
+}
+
 inc::NewIncident parse_incident_feature(const json& f, std::size_t index) {
     const std::string where = " (feature " + std::to_string(index) + ")";
     if (!f.is_object() || geojson_type(f) != "Feature") {
@@ -52,7 +72,7 @@ inc::NewIncident parse_incident_feature(const json& f, std::size_t index) {
     const double lon = (*g)["coordinates"][0].get<double>();
     const double lat = (*g)["coordinates"][1].get<double>();
     if (!std::isfinite(lon) || !std::isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-        throw HttpError{http::status::bad_request, "coordinates out of range" + where};
+        throw HttpError{http::status::bad_request, "coordinates out of range" + where + out_of_range_hint(lon, lat)};
     }
     const json props = f.contains("properties") && f["properties"].is_object() ? f["properties"] : json::object();
     inc::NewIncident n;

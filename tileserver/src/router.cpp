@@ -5,6 +5,7 @@
 #include "http_error.hpp"
 #include "incident_request.hpp"
 #include "incidents.hpp"
+#include "response_headers.hpp"
 
 #include "geo/core/error.hpp"
 #include "geo/incident/incident.hpp"
@@ -174,13 +175,10 @@ Response Router::handle(const Request& request) {
         res.body() = json{{"error", "internal error"}}.dump();
     }
     res.version(request.version());
-    res.set(http::field::server, "tileserver");
+    set_common_headers(res);
     if (res.result() == http::status::unauthorized) {
         res.set(http::field::www_authenticate, "Bearer realm=\"tileserver\"");
     }
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("X-Frame-Options", "DENY");
-    res.set("Referrer-Policy", "no-referrer");
     res.set(http::field::access_control_allow_origin, "*");
     res.set(http::field::access_control_expose_headers, "ETag, Content-Encoding");
     if (res.find(http::field::cache_control) == res.end()) {
@@ -896,6 +894,11 @@ json parse_json_body(const Request& req) {
         return json::parse(req.body());
     } catch (const json::parse_error&) {
         throw HttpError{http::status::bad_request, "malformed JSON"};
+    } catch (const json::out_of_range&) {
+        // A number beyond a double (1e400) is reported by nlohmann::json as out_of_range 406, not
+        // as a parse_error: it reached the client as a 500 (found with the bad-input corpus,
+        // tests/data/bad/incident_overflow_coordinates.geojson).
+        throw HttpError{http::status::bad_request, "malformed JSON: a number is out of range"};
     }
 }
 

@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include "response_headers.hpp"
+
 #include "geo/core/error.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -15,6 +17,7 @@
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -28,6 +31,35 @@ using tcp = net::ip::tcp;
 /// (prepared before SIGTERM) promised keep-alive. Loopback and LAN clients answer in well under
 /// a millisecond; the grace only delays the exit of a server with such connections.
 constexpr std::chrono::milliseconds drain_grace{250};
+
+namespace {
+
+/// An answer the socket layer gives without the router (malformed or oversize requests, too many
+/// connections): short JSON, the same security headers as every routed answer, and a close.
+Response socket_error_response(http::status status, std::string_view message) {
+    Response res{status, 11};
+    res.set(http::field::content_type, "application/json");
+    set_common_headers(res);
+    res.body() = "{\"error\":\"" + std::string(message) + "\"}";
+    res.keep_alive(false);
+    res.prepare_payload();
+    return res;
+}
+
+/// The 503 for a connection over the limit, serialised once: the flood path must stay cheap and
+/// never read the request.
+const std::string& busy_reply() {
+    static const std::string text = [] {
+        auto res = socket_error_response(http::status::service_unavailable, "too many connections");
+        res.set(http::field::retry_after, "1");
+        std::ostringstream out;
+        out << res;
+        return out.str();
+    }();
+    return text;
+}
+
+} // namespace
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
@@ -155,15 +187,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void reply_error(http::status status, const char* message) {
-        Response res{status, 11};
-        res.set(http::field::content_type, "application/json");
-        res.set(http::field::server, "tileserver");
-        res.set("X-Content-Type-Options", "nosniff");
-        res.body() = std::string("{\"error\":\"") + message + "\"}";
-        res.keep_alive(false);
-        res.prepare_payload();
         m_server.m_router.metrics().observe_request("rejected", static_cast<unsigned>(status), 0.0);
-        send(std::move(res));
+        send(socket_error_response(status, message));
     }
 
     void send(Response&& res) {
@@ -242,10 +267,7 @@ void Server::do_accept() {
             // Over the limit: a short 503 and close, without reading the request.
             ++m_router.metrics().connections_rejected;
             auto sock = std::make_shared<tcp::socket>(std::move(socket));
-            static const std::string busy =
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                "Retry-After: 1\r\nContent-Length: 33\r\n\r\n{\"error\":\"too many connections\"}\n";
-            net::async_write(*sock, net::buffer(busy), [sock](beast::error_code, std::size_t) {
+            net::async_write(*sock, net::buffer(busy_reply()), [sock](beast::error_code, std::size_t) {
                 beast::error_code ignored;
                 sock->shutdown(tcp::socket::shutdown_send, ignored);
                 sock->close(ignored);

@@ -54,6 +54,16 @@ export function stopServer(server, signal = 'SIGTERM') {
   });
 }
 
+/// A server stopped with SIGTERM must exit by itself with code 0: a crash, a sanitizer finding at
+/// exit (an ASan build reports leaks when the process ends, and aborts) or a hang until SIGKILL
+/// all fail. `exit` is what stopServer resolved; the message carries the end of the server's log.
+export function assertCleanExit(server, exit, what = 'server') {
+  if (exit.code !== 0 || exit.signal !== null) {
+    throw new Error(`${what} did not exit cleanly after SIGTERM (code ${exit.code}, signal ${exit.signal}); ` +
+      `end of its stderr:\n${server.stderr().slice(-4000)}`);
+  }
+}
+
 /// Raw HTTP over a socket: send `text`, collect everything until the server closes or `ms` passes.
 export function rawRequest(port, text, ms = 3000) {
   return new Promise((resolve) => {

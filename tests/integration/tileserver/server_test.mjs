@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { makeScenario, startServer, stopServer, rawRequest, tileOf, tempDir } from './harness.mjs';
+import { assertCleanExit, makeScenario, startServer, stopServer, rawRequest, tileOf, tempDir } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { VectorTile } = require('@mapbox/vector-tile');
@@ -42,6 +42,43 @@ const post = (body, headers = {}) => fetch(`${base}/api/incidents`, {
 const incident = (lon, lat, category = 'road_damage', extra = {}) => ({
   type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { category, ...extra },
 });
+/// A raw HTTP/1.1 answer (from rawRequest) split into status, lower-cased headers and body.
+function parseRaw(data) {
+  const end = data.indexOf('\r\n\r\n');
+  const lines = data.slice(0, end).split('\r\n');
+  const headers = new Map();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { status: Number(lines[0].split(' ')[1]), headers, body: data.slice(end + 4) };
+}
+/// The headers every answer carries, the socket layer's own 400/413/431/503 included (`get`
+/// looks up one lower-cased header: a fetch Headers' get or a parseRaw Map's).
+function assertSecurityHeaders(get, what) {
+  assert.equal(get('x-content-type-options'), 'nosniff', what);
+  assert.equal(get('x-frame-options'), 'DENY', what);
+  assert.equal(get('referrer-policy'), 'no-referrer', what);
+  assert.equal(get('server'), 'tileserver', what);
+}
+/// A client error: the status, a JSON body that is exactly {"error": text}, the security headers.
+async function assertError(res, status, text, what = text) {
+  const body = await res.text();
+  assert.equal(res.status, status, `${what}: ${body}`);
+  assert.match(res.headers.get('content-type'), /^application\/json/, what);
+  assert.deepEqual(JSON.parse(body), { error: text }, what);
+  assertSecurityHeaders((h) => res.headers.get(h), what);
+}
+/// The same for a raw answer that the socket layer wrote before any routing.
+function assertRawError(data, status, text, what = text) {
+  const res = parseRaw(data);
+  assert.equal(res.status, status, `${what}: ${data.slice(0, 300)}`);
+  assert.match(res.headers.get('content-type'), /^application\/json/, what);
+  assert.equal(Number(res.headers.get('content-length')), Buffer.byteLength(res.body, 'latin1'), `${what}: complete body`);
+  assert.deepEqual(JSON.parse(res.body), { error: text }, what);
+  assertSecurityHeaders((h) => res.headers.get(h), what);
+  return res;
+}
 async function cacheCounters() {
   const text = await (await fetch(`${base}/metrics`)).text();
   const num = (name) => Number((text.match(new RegExp(`^${name} (\\d+)`, 'm')) || [])[1]);
@@ -174,20 +211,34 @@ test('Malformed JSON and invalid features are 400, wrong media type 415, oversiz
   const bad = await post('{"type": "Feature", ');
   assert.equal(bad.status, 400);
   assert.deepEqual(await bad.json(), { error: 'malformed JSON' });
-  assert.equal((await post({ type: 'Feature', geometry: { type: 'Point', coordinates: [500, 0] }, properties: { category: 'x' } })).status, 400);
-  assert.equal((await post({ type: 'Feature', geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] }, properties: { category: 'x' } })).status, 400);
-  assert.equal((await post(incident(...CENTER, ''))).status, 400);
-  assert.equal((await post(incident(...CENTER, 'x', { reported_at: 'yesterday' }))).status, 400);
-  assert.equal((await post({ type: 'FeatureCollection', features: [] })).status, 400);
-  assert.equal((await post('[]', {})).status, 400);
-  assert.equal((await post(JSON.stringify(incident(...CENTER)), { 'Content-Type': 'text/plain' })).status, 415);
+  // Status, exact error text and headers of each refusal (the file-based cases of tests/data/bad
+  // are in tests/integration/bad_input/server_bodies.mjs).
+  const refusals = [
+    [{ type: 'Feature', geometry: { type: 'Point', coordinates: [500, 0] }, properties: { category: 'x' } }, 400,
+      'coordinates out of range (feature 0)'],
+    [{ type: 'Feature', geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] }, properties: { category: 'x' } }, 400,
+      'geometry must be a Point with [lon, lat] (feature 0)'],
+    [incident(...CENTER, ''), 400, "property 'category' must have 1-64 bytes"],
+    [incident(...CENTER, 'x', { reported_at: 'yesterday' }), 400, "'reported_at' must be an ISO-8601 time (feature 0)"],
+    [{ type: 'FeatureCollection', features: [] }, 400, "a FeatureCollection needs a non-empty 'features' array"],
+    ['[]', 400, 'expected a GeoJSON Feature (feature 0)'],
+    [{ type: 'Feature', geometry: { type: 'Point', coordinates: [1e300, 0] }, properties: { category: 'x' } }, 400,
+      'coordinates out of range (feature 0): beyond any coordinate reference system'],
+    ['{"type":"Feature","geometry":{"type":"Point","coordinates":[1e400,0]},"properties":{"category":"x"}}', 400,
+      'malformed JSON: a number is out of range'],
+  ];
+  for (const [body, status, text] of refusals) await assertError(await post(body), status, text);
+  await assertError(await post(JSON.stringify(incident(...CENTER)), { 'Content-Type': 'text/plain' }), 415,
+    'send application/json or application/geo+json');
   const big = JSON.stringify(incident(...CENTER, 'x', { description: 'y'.repeat(20000) }));
   const tooBig = await post(big);
   assert.equal(tooBig.status, 413);
+  await assertError(tooBig, 413, 'request body too large', 'Content-Length over the limit');
   // Chunked upload without Content-Length: the limit applies while reading.
   const chunk = 'z'.repeat(9000);
   const raw = await rawRequest(server.port, `POST /api/incidents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
   assert.match(raw.data, /^HTTP\/1\.1 413/);
+  assertRawError(raw.data, 413, 'request body too large', 'chunked body over the limit');
 });
 
 test('A POSTed incident is stored with its grid code and invalidates exactly the tiles that show it', async () => {
@@ -385,6 +436,7 @@ test('A JSON config file sets token and limits; a broken one stops the server wi
   const cfg = path.join(work, 'config.json');
   fs.writeFileSync(cfg, JSON.stringify({ token: 'from-config', threads: 1, limits: { max_body_bytes: 300 } }));
   const other = await startServer(binary, ['--config', cfg, secondGpkg]);
+  let otherExit;
   try {
     const send = (body, token) => fetch(`${other.base}/api/incidents`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body,
@@ -393,8 +445,9 @@ test('A JSON config file sets token and limits; a broken one stops the server wi
     assert.equal((await send(JSON.stringify(incident(7.415, 43.725)), TOKEN)).status, 401);
     assert.equal((await send(JSON.stringify(incident(7.415, 43.725, 'x', { description: 'd'.repeat(400) })), 'from-config')).status, 413);
   } finally {
-    await stopServer(other);
+    otherExit = await stopServer(other);
   }
+  assertCleanExit(other, otherExit, 'the server with a config file');
   fs.writeFileSync(cfg, '{"port": "eighty"}');
   const bad = spawnSync(binary, ['--config', cfg, secondGpkg], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
@@ -413,8 +466,10 @@ test('Keep-alive serves several requests on one connection', async () => {
 test('Oversize request heads are 431 and garbage is 400', async () => {
   const raw = await rawRequest(server.port, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40000)}\r\n\r\n`);
   assert.match(raw.data, /^HTTP\/1\.1 431/);
+  assertRawError(raw.data, 431, 'request header too large');
   const junk = await rawRequest(server.port, 'HELLO\r\n\r\n');
   assert.match(junk.data, /^HTTP\/1\.1 400/);
+  assertRawError(junk.data, 400, 'malformed request');
 });
 
 test('A slow client that never finishes its request head is disconnected after the header timeout', async () => {
@@ -435,6 +490,9 @@ test('Connections beyond the limit get 503 and the server keeps serving', async 
   await new Promise((r) => setTimeout(r, 100));
   const extra = await rawRequest(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', 2000);
   assert.match(extra.data, /^HTTP\/1\.1 503/);
+  const busy = assertRawError(extra.data, 503, 'too many connections');
+  assert.equal(busy.headers.get('retry-after'), '1');
+  assert.equal(busy.headers.get('connection'), 'close');
   for (const s of idle) s.destroy();
   await new Promise((r) => setTimeout(r, 200));
   assert.equal((await fetch(`${base}/health`)).status, 200);
@@ -492,5 +550,6 @@ test('With --read-token, data routes need a token (header or ?token=); the page 
 test('SIGTERM drains and exits cleanly', async () => {
   const result = await stopServer(server, 'SIGTERM');
   assert.equal(result.code, 0);
+  assertCleanExit(server, result);
   server = null;
 });
