@@ -159,6 +159,38 @@ def main():
 ''')
     with open(os.path.join(HERE, 'not_a_dataset.gpkg'), 'w') as f:
         f.write('this is a text file with a .gpkg name\n')
+    write_server_bodies()
+
+
+def write_server_bodies():
+    """Bodies for POST /api/incidents, each wrong in one way (tests/integration/bad_input/server_bodies.mjs
+    posts them, with the files above that are incident collections too). Plain text, no GDAL:
+    `python3 -c 'import make_bad_inputs as m; m.write_server_bodies()'` rewrites only these."""
+    def body(name, text):
+        with open(os.path.join(HERE, name), 'w', encoding='utf-8') as f:
+            f.write(text)
+
+    def one(coordinates, **props):
+        props.setdefault('category', 'noise')
+        return json.dumps({'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': coordinates},
+                           'properties': props}, indent=1) + '\n'
+
+    # JSON has no NaN or Infinity: Python writes them anyway (allow_nan), as careless exporters do.
+    body('incident_nan_coordinates.geojson', one([float('nan'), float('inf')], external_id='12345-0201'))
+    # A number no double holds: nlohmann::json reports it as out_of_range, not as a parse error.
+    body('incident_overflow_coordinates.geojson', one([LON, LAT], external_id='12345-0202').replace(str(LON), '1e400', 1))
+    body('incident_huge_coordinates.geojson', one([1e300, 1e300], external_id='12345-0203'))
+    body('incident_swapped_latlon.geojson', one([LAT + 0.005, LON + 0.005], external_id='12345-0204'))
+    # CGCS2000 / 3-degree GK CM 117E metres, as in metres_labelled_wgs84.geojson.
+    body('incident_metres.geojson', one([560500, 4319500], external_id='12345-0205'))
+    # Malformed JSON: the body of a client whose upload was cut.
+    body('incident_truncated.geojson', one([LON + 0.005, LAT + 0.005], external_id='12345-0206')[:70])
+    # Wrong types, one per file (the server reports the first problem of a request).
+    body('incident_category_number.geojson', one([LON + 0.005, LAT + 0.005], category=12345))
+    body('incident_coordinates_strings.geojson', one([str(LON + 0.005), str(LAT + 0.005)]))
+    body('incident_type_number.geojson', json.dumps({'type': 5, 'geometry': {'type': 'Point', 'coordinates': [LON, LAT]},
+                                                     'properties': {'category': 'noise'}}, indent=1) + '\n')
+    body('incident_synthetic_string.geojson', one([LON + 0.005, LAT + 0.005], synthetic='yes'))
 
 
 if __name__ == '__main__':
