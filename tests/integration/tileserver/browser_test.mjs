@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fs from 'node:fs';
-import { makeScenario, startServer, stopServer, tempDir } from './harness.mjs';
+import { assertCleanExit, makeScenario, startServer, stopServer, tempDir } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -41,6 +41,7 @@ test('The command-centre page renders every layer and shows a new incident live'
       '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
   const problems = [];
+  let exit;
   try {
     await postIncident(server.base, 117.715, 39.015, 'road_damage');
     await postIncident(server.base, 117.705, 39.025, 'noise');
@@ -97,8 +98,9 @@ test('The command-centre page renders every layer and shows a new incident live'
     assert.deepEqual(problems.filter((p) => !p.includes('favicon')), []);
   } finally {
     await context.close();
-    await stopServer(server);
+    exit = await stopServer(server);
   }
+  assertCleanExit(server, exit);
 });
 
 test('Behind --read-token the page takes the token from #token= and still renders and updates live', { timeout: 100000 }, async () => {
@@ -112,6 +114,7 @@ test('Behind --read-token the page takes the token from #token= and still render
     executablePath, headless: true, viewport: { width: 1024, height: 700 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
+  let exit;
   try {
     const page = context.pages()[0] || await context.newPage();
     // Without the token the page loads (it holds no data) but the data requests are refused.
@@ -133,6 +136,7 @@ test('Behind --read-token the page takes the token from #token= and still render
     assert.deepEqual(problems.filter((p) => !p.includes('favicon')), []);
   } finally {
     await context.close();
-    await stopServer(server);
+    exit = await stopServer(server);
   }
+  assertCleanExit(server, exit);
 });

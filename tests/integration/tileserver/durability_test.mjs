@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { makeScenario, startServer, stopServer, tempDir } from './harness.mjs';
+import { assertCleanExit, makeScenario, startServer, stopServer, tempDir } from './harness.mjs';
 
 const binary = process.argv[2];
 const work = process.argv[3] ? path.join(process.argv[3], 'durability') : tempDir('ts-dur-');
@@ -46,6 +46,7 @@ test('Every acknowledged incident is in the store after SIGKILL and restart', as
   assert.ok(acknowledged.length >= 120);
 
   server = await startServer(binary, ['--threads', '2', gpkg], { TILESERVER_TOKEN: TOKEN });
+  let exit;
   try {
     for (const inc of acknowledged) {
       const res = await fetch(`${server.base}/api/incidents/${inc.id}`);
@@ -57,6 +58,7 @@ test('Every acknowledged incident is in the store after SIGKILL and restart', as
     const stats = await (await fetch(`${server.base}/api/stats?by=category&window=all`)).json();
     assert.ok(stats.total >= acknowledged.length);
   } finally {
-    await stopServer(server);
+    exit = await stopServer(server);
   }
+  assertCleanExit(server, exit, 'the restarted server');
 });
