@@ -337,14 +337,13 @@ void run(const AccessOptions& o) {
                           cutoff);
             t.reach = &*t.own;
         }
-        for (const double d : distances) {
-            Geometry area = geo::access::service_area(*t.reach, d, o.buffer_m);
+        t.areas = geo::access::service_areas(*t.reach, distances, o.buffer_m);
+        for (std::size_t l = 0; l < distances.size(); ++l) {
             // Unsnapped facilities of the category join with their labelled circles.
             for (const std::size_t i : t.fallback_facilities) {
-                area = area.union_with(geo::access::euclidean_circle(facilities[i].position, d));
+                t.areas[l] = t.areas[l].union_with(geo::access::euclidean_circle(facilities[i].position, distances[l]));
             }
-            t.areas.push_back(std::move(area));
-            t.lengths.push_back(geo::access::reachable_length(*t.reach, d));
+            t.lengths.push_back(geo::access::reachable_length(*t.reach, distances[l]));
         }
         t.own.reset();
     });

@@ -2,8 +2,10 @@
 
 #include "geo/core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace geo::access {
 
@@ -51,26 +53,93 @@ double reachable_length(const network::Reach& reach, double bound) {
     return total;
 }
 
-core::Geometry service_area(const network::Reach& reach, double bound, double buffer_m, int quadrant_segments) {
+namespace {
+
+// Buffer of one reachable part: a polyline, or a point for a zero-length part.
+core::Geometry buffered_part(const core::Path& path, double buffer_m, int quadrant_segments) {
+    if (path.size() >= 2 && path.front() != path.back()) {
+        // Shape points closer than 1 m to the simplified line cannot move a
+        // 50 m buffer visibly; dropping them makes buffering much cheaper.
+        return core::Geometry::line_string(path).simplify(1.0).buffer(buffer_m, quadrant_segments);
+    }
+    return core::Geometry::point(path.front()).buffer(buffer_m, quadrant_segments);
+}
+
+// The parts of edge e reachable within `upper` but not within `lower` (lower < upper): the
+// intervals of reachable_parts(e, upper) minus those of reachable_parts(e, lower).
+template <typename Emit>
+void parts_between(const network::Reach& reach, network::EdgeId e, double lower, double upper, Emit emit) {
+    const auto outer = reach.reachable_parts(e, upper);
+    const auto inner = lower < 0.0 ? std::vector<network::EdgeInterval>{} : reach.reachable_parts(e, lower);
+    for (const network::EdgeInterval& part : outer) {
+        double from = part.begin;
+        bool covered = false;
+        for (const network::EdgeInterval& known : inner) { // sorted, disjoint
+            if (known.end < from || known.begin > part.end) {
+                continue;
+            }
+            covered = true;
+            if (known.begin > from) {
+                emit(from, known.begin);
+            }
+            from = std::max(from, known.end);
+        }
+        if (from < part.end || (!covered && part.begin == part.end)) {
+            emit(from, part.end);
+        }
+    }
+}
+
+} // namespace
+
+std::vector<core::Geometry> service_areas(const network::Reach& reach, std::vector<double> bounds, double buffer_m,
+                                          int quadrant_segments) {
     if (!(buffer_m > 0.0)) {
         throw InputError("service-area buffer width must be positive (metres)");
     }
-    // Buffer each part on its own and union the small polygons (cascaded):
-    // in GEOS 3.11 this is far faster than buffering one big collection.
-    std::vector<core::Geometry> pieces;
-    for (const core::Path& path : reachable_paths(reach, bound)) {
-        if (path.size() >= 2 && path.front() != path.back()) {
-            // Shape points closer than 1 m to the simplified line cannot move a
-            // 50 m buffer visibly; dropping them makes buffering much cheaper.
-            pieces.push_back(core::Geometry::line_string(path).simplify(1.0).buffer(buffer_m, quadrant_segments));
-        } else if (!path.empty()) {
-            pieces.push_back(core::Geometry::point(path.front()).buffer(buffer_m, quadrant_segments));
+    const network::Graph& g = reach.graph();
+    // Levels are nested, so each one is the previous area plus the buffered parts reached
+    // between the two bounds: about 2.4x less GEOS work for 5/10/15 minutes than three
+    // independent unions (docs/access.md).
+    std::vector<std::size_t> order(bounds.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a] < bounds[b]; });
+    std::vector<core::Geometry> areas(bounds.size());
+    core::Geometry previous;
+    double lower = -1.0;
+    for (const std::size_t level : order) {
+        const double upper = bounds[level];
+        std::vector<core::Geometry> pieces;
+        if (upper > lower) {
+            for (network::EdgeId e = 0; e < g.edge_count(); ++e) {
+                // Cheap rejection: neither end reached within the bound and no source on it.
+                if (reach.node_distance(g.edge_from(e)) > upper && reach.node_distance(g.edge_to(e)) > upper &&
+                    reach.sources_on(e).empty()) {
+                    continue;
+                }
+                parts_between(reach, e, lower, upper, [&](double a, double b) {
+                    pieces.push_back(buffered_part(g.edge_part(e, a, b), buffer_m, quadrant_segments));
+                });
+            }
         }
+        // Buffer each part on its own and union the small polygons (cascaded):
+        // in GEOS 3.11 this is far faster than buffering one big collection.
+        core::Geometry ring = pieces.empty() ? core::Geometry{} : core::Geometry::union_all(std::move(pieces));
+        if (previous.is_null()) {
+            previous = ring;
+        } else if (!ring.is_null()) {
+            previous = previous.union_with(ring);
+        }
+        areas[level] = previous.is_null() ? core::Geometry::empty_polygon() : previous;
+        lower = std::max(lower, upper);
     }
-    if (pieces.empty()) {
-        return core::Geometry::empty_polygon();
-    }
-    return core::Geometry::union_all(std::move(pieces));
+    return areas;
+}
+
+core::Geometry service_area(const network::Reach& reach, double bound, double buffer_m, int quadrant_segments) {
+    return std::move(service_areas(reach, {bound}, buffer_m, quadrant_segments).front());
 }
 
 core::Geometry euclidean_circle(core::XY center, double radius, int quadrant_segments) {

@@ -38,10 +38,12 @@ Reach::Reach(const Graph& graph, std::vector<Source> sources, double cutoff)
     thread_local BucketQueue queue;
     const double bound = std::isfinite(m_cutoff) ? m_cutoff : graph.total_length();
     queue.reset(n, bound, BucketQueue::width_for(bound));
-    auto offer = [&](NodeId node, double d, std::uint32_t id) {
-        if (d <= m_cutoff && d < m_distance[node]) {
-            m_distance[node] = d;
-            m_source[node] = id;
+    double* const distance = m_distance.data();
+    std::uint32_t* const source = m_source.data();
+    auto offer = [&, cutoff = m_cutoff](NodeId node, double d, std::uint32_t id) {
+        if (d <= cutoff && d < distance[node]) {
+            distance[node] = d;
+            source[node] = id;
             queue.update(node, d);
         }
     };
@@ -51,13 +53,12 @@ Reach::Reach(const Graph& graph, std::vector<Source> sources, double cutoff)
         offer(graph.edge_to(s.at.edge), length - s.at.offset, s.id);
     }
     const auto offsets = graph.csr_offsets();
-    const auto targets = graph.csr_targets();
-    const auto lengths = graph.csr_lengths();
+    const Arc* const arcs = graph.csr_arcs().data();
     for (NodeId u = queue.take(); u != no_node; u = queue.take()) {
-        const double d = m_distance[u];
-        const std::uint32_t id = m_source[u];
+        const double d = distance[u];
+        const std::uint32_t id = source[u];
         for (std::uint32_t i = offsets[u]; i < offsets[u + 1]; ++i) {
-            offer(targets[i], d + lengths[i], id);
+            offer(arcs[i].target, d + arcs[i].length, id);
         }
     }
 }

@@ -136,15 +136,11 @@ Graph GraphBuilder::build() {
     for (std::size_t i = 0; i < n; ++i) {
         g.m_offsets[i + 1] += g.m_offsets[i];
     }
-    g.m_targets.resize(2 * m);
-    g.m_lengths.resize(2 * m);
-    g.m_adjacent_edges.resize(2 * m);
+    g.m_arcs.resize(2 * m);
     std::vector<std::uint32_t> cursor(g.m_offsets.begin(), g.m_offsets.end() - 1);
     auto put = [&](NodeId tail, NodeId head, EdgeId e) {
         const std::uint32_t slot = cursor[tail]++;
-        g.m_targets[slot] = head;
-        g.m_lengths[slot] = g.m_edge_length[e];
-        g.m_adjacent_edges[slot] = e;
+        g.m_arcs[slot] = {head, e, g.m_edge_length[e]};
     };
     for (std::size_t e = 0; e < m; ++e) {
         put(g.m_edge_from[e], g.m_edge_to[e], static_cast<EdgeId>(e));
@@ -168,7 +164,7 @@ Graph GraphBuilder::build() {
             stack.pop_back();
             ++size;
             for (std::uint32_t i = g.m_offsets[u]; i < g.m_offsets[u + 1]; ++i) {
-                const NodeId v = g.m_targets[i];
+                const NodeId v = g.m_arcs[i].target;
                 if (g.m_component[v] == unset) {
                     g.m_component[v] = c;
                     stack.push_back(v);

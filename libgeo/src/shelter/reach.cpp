@@ -1,10 +1,10 @@
 #include "geo/shelter/reach.hpp"
 
+#include "geo/network/bucket_queue.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
-#include <queue>
 #include <utility>
 
 namespace geo::shelter {
@@ -56,14 +56,12 @@ Reachability reachable_pairs(const network::Graph& graph, const network::Snapper
     }
     const UnitsByEdge by_edge = group_units(graph, r.unit_snaps);
     const auto offsets = graph.csr_offsets();
-    const auto targets = graph.csr_targets();
-    const auto lengths = graph.csr_lengths();
-    const auto adjacent_edges = graph.csr_edges();
+    const auto arcs = graph.csr_arcs();
 
     std::vector<double> dist(graph.node_count(), infinity);
     std::vector<network::NodeId> touched;
     std::vector<std::uint32_t> seen(units.size(), std::numeric_limits<std::uint32_t>::max());
-    using Item = std::pair<double, network::NodeId>;
+    network::BucketQueue queue; // reused from site to site (bucket_queue.hpp)
 
     for (std::uint32_t si = 0; si < sites.size(); ++si) {
         const auto& snap = r.site_snaps[si];
@@ -77,26 +75,22 @@ Reachability reachable_pairs(const network::Graph& graph, const network::Snapper
         const network::EdgeId se = snap->at.edge;
         const double so = snap->at.offset;
         const double slen = graph.edge_length(se);
-        std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+        queue.reset(graph.node_count(), bound, network::BucketQueue::width_for(bound));
         auto relax = [&](network::NodeId n, double d) {
             if (d <= bound && d < dist[n]) {
                 if (dist[n] == infinity) {
                     touched.push_back(n);
                 }
                 dist[n] = d;
-                heap.push({d, n});
+                queue.update(n, d);
             }
         };
         relax(graph.edge_from(se), so);
         relax(graph.edge_to(se), slen - so);
-        while (!heap.empty()) {
-            const auto [d, v] = heap.top();
-            heap.pop();
-            if (d > dist[v]) {
-                continue;
-            }
+        for (network::NodeId v = queue.take(); v != network::no_node; v = queue.take()) {
+            const double d = dist[v];
             for (auto i = offsets[v]; i < offsets[v + 1]; ++i) {
-                relax(targets[i], d + lengths[i]);
+                relax(arcs[i].target, d + arcs[i].length);
             }
         }
         auto consider_edge = [&](network::EdgeId e) {
@@ -123,7 +117,7 @@ Reachability reachable_pairs(const network::Graph& graph, const network::Snapper
         consider_edge(se);
         for (network::NodeId n : touched) {
             for (auto i = offsets[n]; i < offsets[n + 1]; ++i) {
-                consider_edge(adjacent_edges[i]);
+                consider_edge(arcs[i].edge);
             }
         }
         for (network::NodeId n : touched) {

@@ -83,8 +83,7 @@ std::vector<double> heap_dijkstra(const Graph& g, const std::vector<Source>& sou
         offer(g.edge_to(s.at.edge), g.edge_length(s.at.edge) - s.at.offset);
     }
     const auto offsets = g.csr_offsets();
-    const auto targets = g.csr_targets();
-    const auto lengths = g.csr_lengths();
+    const auto arcs = g.csr_arcs();
     while (!heap.empty()) {
         const auto [d, u] = heap.top();
         heap.pop();
@@ -92,7 +91,7 @@ std::vector<double> heap_dijkstra(const Graph& g, const std::vector<Source>& sou
             continue;
         }
         for (auto i = offsets[u]; i < offsets[u + 1]; ++i) {
-            offer(targets[i], d + lengths[i]);
+            offer(arcs[i].target, d + arcs[i].length);
         }
     }
     return dist;
@@ -167,6 +166,12 @@ TEST(BucketQueue, AnAbandonedQueueIsClearedByReset) {
     q.reset(3, 100.0, 10.0);
     q.update(2, 50.0);
     EXPECT_EQ(q.take(), 2U);
+    EXPECT_EQ(q.take(), no_node);
+    q.reset(3, 100.0, 10.0);
+    q.update(0, 20.0); // queued, never taken
+    q.reset(3, 100.0, 10.0);
+    q.update(1, 30.0);
+    EXPECT_EQ(q.take(), 1U);
     EXPECT_EQ(q.take(), no_node);
 }
 

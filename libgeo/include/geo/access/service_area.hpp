@@ -47,6 +47,13 @@ struct LevelOptions {
 [[nodiscard]] core::Geometry service_area(const network::Reach& reach, double bound, double buffer_m,
                                           int quadrant_segments = 4);
 
+/// Service areas for several bounds of the same run (e.g. 5/10/15 minutes),
+/// result i for bounds[i]. The levels are nested, so each is built as the
+/// next smaller one plus the buffered parts reached between the two bounds,
+/// instead of from scratch.
+[[nodiscard]] std::vector<core::Geometry> service_areas(const network::Reach& reach, std::vector<double> bounds,
+                                                        double buffer_m, int quadrant_segments = 4);
+
 /// The labelled fallback: a circle of `radius` metres around `center`.
 [[nodiscard]] core::Geometry euclidean_circle(core::XY center, double radius, int quadrant_segments = 8);
 

@@ -53,26 +53,133 @@ class BucketQueue {
 
   private:
     static constexpr std::uint32_t not_queued = 0xffffffffU;
-    static constexpr std::uint32_t in_current = 0xfffffffeU; // in the FIFO of the bucket being drained
 
     [[nodiscard]] std::uint32_t bucket_of(double key) const noexcept;
-    void link(NodeId v, std::uint32_t bucket) noexcept;
-    void unlink(NodeId v) noexcept;
+    void link(NodeId v, std::uint32_t bucket) noexcept; // at the head of a later bucket
+    void append(NodeId v) noexcept;                     // at the tail of the bucket being drained
+    void unlink(NodeId v) noexcept;                     // from a later bucket
     [[nodiscard]] bool advance() noexcept;
 
-    // Per node: the doubly linked list of its bucket, and where it is.
+    // Per node: its place in the doubly linked list of its bucket.
     struct Slot {
         NodeId next = no_node;
         NodeId prev = no_node;
         std::uint32_t bucket = not_queued;
     };
     std::vector<Slot> m_slots;
-    std::vector<NodeId> m_heads;   // first node of each bucket
-    std::vector<NodeId> m_current; // the bucket being drained, first in first out
-    std::size_t m_current_next = 0;
-    std::uint32_t m_bucket = 0; // index of the bucket being drained
-    bool m_started = false;     // false until the first take(): every key goes to its bucket
+    std::vector<NodeId> m_heads; // first node of each bucket
+    std::size_t m_queued = 0;    // nodes in some bucket; 0 after a full drain, so reset() can skip clearing
+    std::uint32_t m_bucket = 0;  // the bucket being drained, once started
+    NodeId m_tail = no_node;     // its last node, found when first needed (appends are rare)
+    bool m_tail_known = false;
+    bool m_started = false; // false until the first take(): every key goes to its bucket
     double m_inverse_width = 1.0;
 };
+
+// --- the hot path, inline: called once per improved node and once per taken node ---
+
+inline std::uint32_t BucketQueue::bucket_of(double key) const noexcept {
+    const double q = key * m_inverse_width;
+    const auto last = static_cast<std::uint32_t>(m_heads.size() - 1);
+    if (!(q < static_cast<double>(last))) {
+        return last; // also +inf and NaN
+    }
+    return q > 0.0 ? static_cast<std::uint32_t>(q) : 0U;
+}
+
+inline void BucketQueue::link(NodeId v, std::uint32_t bucket) noexcept {
+    Slot& s = m_slots[v];
+    s.bucket = bucket;
+    s.prev = no_node;
+    s.next = m_heads[bucket];
+    if (s.next != no_node) {
+        m_slots[s.next].prev = v;
+    }
+    m_heads[bucket] = v;
+}
+
+inline void BucketQueue::append(NodeId v) noexcept {
+    if (!m_tail_known) {
+        m_tail = m_heads[m_bucket];
+        while (m_tail != no_node && m_slots[m_tail].next != no_node) {
+            m_tail = m_slots[m_tail].next;
+        }
+        m_tail_known = true;
+    }
+    Slot& s = m_slots[v];
+    s.bucket = m_bucket;
+    s.next = no_node;
+    s.prev = m_tail;
+    if (m_tail != no_node) {
+        m_slots[m_tail].next = v;
+    } else {
+        m_heads[m_bucket] = v;
+    }
+    m_tail = v;
+}
+
+inline void BucketQueue::unlink(NodeId v) noexcept {
+    Slot& s = m_slots[v];
+    if (s.prev != no_node) {
+        m_slots[s.prev].next = s.next;
+    } else {
+        m_heads[s.bucket] = s.next;
+    }
+    if (s.next != no_node) {
+        m_slots[s.next].prev = s.prev;
+    }
+    s.bucket = not_queued;
+}
+
+inline void BucketQueue::update(NodeId v, double key) {
+    const std::uint32_t b = bucket_of(key);
+    const std::uint32_t was = m_slots[v].bucket;
+    if (m_started && b <= m_bucket) {
+        // Dropped into the bucket being drained, through an edge shorter than the width. A node
+        // still waiting there keeps its place; any other is queued at its end (first in, first
+        // out), which keeps the bucket's search label-correcting and exact.
+        if (was == m_bucket) {
+            return;
+        }
+        if (was != not_queued) {
+            unlink(v);
+        } else {
+            ++m_queued;
+        }
+        append(v);
+        return;
+    }
+    if (was == b) {
+        return;
+    }
+    if (was != not_queued) {
+        unlink(v);
+    } else {
+        ++m_queued;
+    }
+    link(v, b);
+}
+
+inline NodeId BucketQueue::take() {
+    if (m_queued == 0) {
+        m_started = false; // drained: every slot is not_queued again
+        return no_node;
+    }
+    if (!m_started || m_heads[m_bucket] == no_node) {
+        (void)advance(); // m_queued > 0: a non-empty bucket lies ahead
+    }
+    const NodeId v = m_heads[m_bucket];
+    Slot& s = m_slots[v];
+    m_heads[m_bucket] = s.next;
+    if (s.next != no_node) {
+        m_slots[s.next].prev = no_node;
+    } else {
+        m_tail = no_node;
+        m_tail_known = true;
+    }
+    s.bucket = not_queued;
+    --m_queued;
+    return v;
+}
 
 } // namespace geo::network

@@ -30,6 +30,14 @@ struct EdgePosition {
     double offset = 0.0;
 };
 
+/// One direction of an edge in the adjacency: where it leads, which edge it
+/// is and its length, side by side (16 bytes) because a search reads all three.
+struct Arc {
+    NodeId target = no_node;
+    EdgeId edge = no_edge;
+    double length = 0.0;
+};
+
 class Graph {
   public:
     Graph() = default;
@@ -53,11 +61,9 @@ class Graph {
     /// The part of the edge between two offsets (a < b), as a polyline.
     [[nodiscard]] core::Path edge_part(EdgeId e, double a, double b) const;
 
-    // --- CSR adjacency: neighbours of n are entries [offsets[n], offsets[n+1]) ---
+    // --- CSR adjacency: the arcs leaving n are csr_arcs()[offsets[n] .. offsets[n+1]) ---
     [[nodiscard]] std::span<const std::uint32_t> csr_offsets() const noexcept { return m_offsets; }
-    [[nodiscard]] std::span<const NodeId> csr_targets() const noexcept { return m_targets; }
-    [[nodiscard]] std::span<const double> csr_lengths() const noexcept { return m_lengths; }
-    [[nodiscard]] std::span<const EdgeId> csr_edges() const noexcept { return m_adjacent_edges; }
+    [[nodiscard]] std::span<const Arc> csr_arcs() const noexcept { return m_arcs; }
 
     // --- connected components (computed when the graph is built) -----------
     [[nodiscard]] std::uint32_t component(NodeId n) const { return m_component.at(n); }
@@ -83,9 +89,7 @@ class Graph {
     std::vector<std::uint32_t> m_geometry_offsets; // edge e's points: [off[e], off[e+1])
     std::vector<core::XY> m_geometry;
     std::vector<std::uint32_t> m_offsets;
-    std::vector<NodeId> m_targets;
-    std::vector<double> m_lengths;
-    std::vector<EdgeId> m_adjacent_edges;
+    std::vector<Arc> m_arcs;
     std::vector<std::uint32_t> m_component;
     std::vector<std::size_t> m_component_sizes;
 };
