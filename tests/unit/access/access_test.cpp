@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 using geo::core::Geometry;
 using geo::core::XY;
@@ -23,6 +24,31 @@ Graph street() {
     const NodeId c = b.add_node({1000, 0});
     b.add_edge(a, c);
     return b.build();
+}
+
+// A 6 x 6 block grid of straight 200 m streets.
+Graph block_grid() {
+    GraphBuilder b;
+    for (int y = 0; y < 7; ++y) {
+        for (int x = 0; x < 7; ++x) {
+            b.add_node({x * 200.0, y * 200.0});
+        }
+    }
+    for (NodeId y = 0; y < 7; ++y) {
+        for (NodeId x = 0; x < 7; ++x) {
+            if (x + 1 < 7) {
+                b.add_edge(y * 7 + x, y * 7 + x + 1);
+            }
+            if (y + 1 < 7) {
+                b.add_edge(y * 7 + x, (y + 1) * 7 + x);
+            }
+        }
+    }
+    return b.build();
+}
+
+double symmetric_difference_area(const Geometry& a, const Geometry& b) {
+    return a.difference(b).area() + b.difference(a).area();
 }
 
 } // namespace
@@ -60,6 +86,25 @@ TEST(ServiceArea, NothingReachableGivesAnEmptyPolygon) {
     const Graph g = street();
     const Reach reach(g, {}, 1125.0);
     EXPECT_TRUE(service_area(reach, 300.0, 50.0).is_empty());
+}
+
+TEST(ServiceArea, NestedLevelsEqualEachLevelBuiltOnItsOwn) {
+    const Graph g = block_grid();
+    const Reach reach(g, {{{3, 70.0}, 0}, {{40, 150.0}, 1}}, 1125.0);
+    // Given out of order: results follow the order of the bounds.
+    const std::vector<double> bounds{750.0, 375.0, 1125.0};
+    const std::vector<Geometry> areas = service_areas(reach, bounds, 50.0);
+    ASSERT_EQ(areas.size(), 3U);
+    for (std::size_t l = 0; l < bounds.size(); ++l) {
+        const Geometry alone = service_area(reach, bounds[l], 50.0);
+        ASSERT_TRUE(areas[l].is_valid());
+        EXPECT_GT(areas[l].area(), 0.0);
+        EXPECT_LT(symmetric_difference_area(areas[l], alone), 1e-6 * alone.area()) << "bound " << bounds[l];
+    }
+    EXPECT_LT(areas[1].difference(areas[0]).area(), 1e-6 * areas[1].area()); // 375 inside 750
+    EXPECT_LT(areas[0].difference(areas[2]).area(), 1e-6 * areas[0].area()); // 750 inside 1125
+    EXPECT_LT(areas[1].area(), areas[0].area());
+    EXPECT_LT(areas[0].area(), areas[2].area());
 }
 
 TEST(ServiceArea, EuclideanFallbackIsACircleOfTheLevelDistance) {
