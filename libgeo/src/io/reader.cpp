@@ -209,19 +209,33 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
         Feature out;
         out.id = feature->GetFID();
         const ErrorContext where = detail::at(path, layer.name, out.id);
+        if (options.on_feature_error && errors.failed()) {
+            // GDAL failed on this row but went on (a GeoPackage blob it cannot decode comes back
+            // as a null geometry with "Unable to read geometry"): the row's problem, not the file's.
+            options.on_feature_error(
+                {out.id, FeatureProblem::geometry, "cannot read the feature: " + errors.error(), {}});
+            errors.reset();
+            continue;
+        }
         out.attributes.reserve(layer.fields.size());
-        for (std::size_t i = 0; i < layer.fields.size(); ++i) {
+        bool skipped = false;
+        for (std::size_t i = 0; i < layer.fields.size() && !skipped; ++i) {
             Value value = detail::read_value(*feature, static_cast<int>(i), layer.fields[i].type, recode_from);
             if (const auto* text = std::get_if<std::string>(&value); text != nullptr && !is_valid_utf8(*text)) {
-                throw InputError("attribute '" + layer.fields[i].name + "' is not valid UTF-8 text", where,
-                                 utf8_hint(detail::describe_encoding(open, source, encoding)));
+                std::string message = "attribute '" + layer.fields[i].name + "' is not valid UTF-8 text";
+                std::string hint = utf8_hint(detail::describe_encoding(open, source, encoding));
+                if (!options.on_feature_error) {
+                    throw InputError(std::move(message), where, std::move(hint));
+                }
+                options.on_feature_error({out.id, FeatureProblem::text_encoding, std::move(message), std::move(hint)});
+                skipped = true;
             }
             out.attributes.push_back(std::move(value));
         }
-        if (feature->GetGeometryRef() != nullptr) {
-            if (const auto problem = options.check_coordinates
-                                         ? detail::coordinate_problem(*feature->GetGeometryRef(), layer.crs.is_geographic())
-                                         : std::nullopt) {
+        if (!skipped && feature->GetGeometryRef() != nullptr) {
+            if (const auto problem = options.check_coordinates ? detail::coordinate_problem(*feature->GetGeometryRef(),
+                                                                                            layer.crs.is_geographic())
+                                                               : std::nullopt) {
                 throw InputError(problem->message, where, "geogrid validate lists every feature with this problem");
             }
             std::unique_ptr<OGRGeometry> geometry(feature->StealGeometry());
@@ -231,8 +245,15 @@ Layer read_layer(const std::string& path, const ReadOptions& options) {
                     out.geometry = out.geometry.make_valid();
                 }
             } catch (const GeometryError& e) {
-                throw GeometryError(e.message(), where, "geogrid validate lists every broken geometry");
+                if (!options.on_feature_error) {
+                    throw GeometryError(e.message(), where, "geogrid validate lists every broken geometry");
+                }
+                options.on_feature_error({out.id, FeatureProblem::geometry, e.message(), {}});
+                skipped = true;
             }
+        }
+        if (skipped) {
+            continue;
         }
         layer.features.push_back(std::move(out));
         if (expected > 0 && layer.features.size() % 1024 == 0) {

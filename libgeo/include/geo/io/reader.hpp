@@ -11,6 +11,9 @@
 //   valid UTF-8 is an InputError suggesting --encoding, never mojibake.
 // - Rings that the file leaves open are closed while converting to GEOS
 //   (geo::io::validate_layer reports them); curves are linearised, Z/M dropped.
+// - A feature with such text or a geometry that cannot be converted stops the
+//   read, unless ReadOptions::on_feature_error is set: then it is reported
+//   there and left out, and the read goes on (the incident importer).
 
 #include "geo/core/coords.hpp"
 #include "geo/core/progress.hpp"
@@ -18,11 +21,26 @@
 #include "geo/io/feature.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace geo::io {
+
+/// Why read_layer left a feature out (only with ReadOptions::on_feature_error).
+enum class FeatureProblem {
+    text_encoding, ///< an attribute's text is not valid UTF-8 after decoding
+    geometry,      ///< the geometry cannot be converted (e.g. a ring of two points)
+};
+
+/// One feature read_layer could not read and left out.
+struct FeatureError {
+    std::int64_t feature_id = -1; ///< the OGR FID
+    FeatureProblem problem = FeatureProblem::geometry;
+    std::string message; ///< e.g. "attribute 'name' is not valid UTF-8 text"
+    std::string hint;    ///< what to do (--encoding ...), may be empty
+};
 
 struct ReadOptions {
     /// Layer to read; may be empty when the dataset has exactly one.
@@ -42,6 +60,11 @@ struct ReadOptions {
     bool check_coordinates = true;
     /// Called with the fraction of features read (for the CLI's progress bar).
     core::Progress progress;
+    /// Empty (the default): a feature with invalid UTF-8 text or an unconvertible geometry
+    /// stops the read (InputError / GeometryError). Set: such a feature is passed here, left
+    /// out of the layer, and the read goes on. For readers that report bad rows one by one
+    /// and must not stop at the first (the incident importer).
+    std::function<void(const FeatureError&)> on_feature_error;
 };
 
 /// What `geogrid info` shows about one layer without reading its features.
