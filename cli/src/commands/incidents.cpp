@@ -10,10 +10,12 @@
 #include "geo/incident/importer.hpp"
 #include "geo/incident/simulate.hpp"
 #include "geo/incident/stats.hpp"
+#include "geo/io/reader.hpp"
 #include "geo/io/writer.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -23,22 +25,13 @@ namespace {
 
 using namespace geo::incident;
 
-// "+08:00", "-0530", "8" → minutes east of UTC.
+// "+08:00", "-0530", "+05", "8" → minutes east of UTC (parse_utc_offset).
 int parse_offset(const std::string& text) {
-    int sign = 1;
-    std::string s = text;
-    if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-        sign = s[0] == '-' ? -1 : 1;
-        s.erase(0, 1);
+    const auto minutes = parse_utc_offset(text);
+    if (!minutes) {
+        throw geo::InputError("cannot read UTC offset '" + text + "'", {}, "write it like +08:00, +0800 or -05:30");
     }
-    int h = 0;
-    int m = 0;
-    char colon = 0;
-    const int n = std::sscanf(s.c_str(), "%d%c%d", &h, &colon, &m);
-    if (n < 1 || h > 18 || m > 59 || (n >= 2 && colon != ':') || (n == 2)) {
-        throw geo::InputError("cannot read UTC offset '" + text + "'", {}, "write it like +08:00");
-    }
-    return sign * (h * 60 + m);
+    return *minutes;
 }
 
 struct GridOptions {
@@ -48,9 +41,8 @@ struct GridOptions {
     std::string parent_field;
 };
 
-void add_grid_options(CLI::App& cmd, GridOptions& g, bool required) {
-    auto* opt =
-        cmd.add_option("--grids", g.path, "Grid polygons (a GeoPackage with a 'grids' layer, or any vector file)");
+void add_grid_options(CLI::App& cmd, GridOptions& g, const char* grids_help, bool required) {
+    auto* opt = cmd.add_option("--grids", g.path, grids_help);
     if (required) {
         opt->required();
     }
@@ -84,6 +76,9 @@ struct ImportArgs {
 
 void run_import(const ImportArgs& a) {
     GridAssigner assigner(load_grids(grid_source(a.grids)));
+    // The store keeps the grids it was assigned against (layer "grids"), so hotspots and the
+    // tile server find them there; written by GDAL before the store opens the file.
+    const GridCopy copy = keep_grids_with_store(grid_source(a.grids), a.store);
     GeoPackageIncidentStore store(a.store);
     ImportOptions options;
     options.read.layer = a.layer;
@@ -107,18 +102,27 @@ void run_import(const ImportArgs& a) {
               << "  added " << r.added << ", already in the store " << r.already_present << "\n"
               << "  outside all grids (kept, flagged): " << r.outside << "\n"
               << "  skipped: " << r.bad_geometry << " bad geometry, " << r.bad_time << " unparseable time, "
-              << r.duplicate_ids << " duplicate ids\n";
+              << r.bad_text << " bad text encoding, " << r.duplicate_ids << " duplicate ids\n";
+    if (copy == GridCopy::copied) {
+        std::cout << "  grids: copied to the store as layer 'grids' (hotspots use them without --grids)\n";
+    } else if (copy == GridCopy::store_has_grids) {
+        std::cout << "  note: the store has a 'grids' layer of its own, left as it is; hotspots without --grids "
+                     "use that one\n";
+    }
     for (const auto& note : r.notes) {
         std::cout << "  note: " << note << "\n";
     }
+    const std::size_t problems = r.outside + r.bad_geometry + r.bad_time + r.bad_text + r.duplicate_ids;
     std::size_t shown = 0;
     for (const auto& issue : r.issues) {
         if (shown++ >= a.show) {
-            std::cout << "  ... (" << (r.outside + r.bad_geometry + r.bad_time + r.duplicate_ids - a.show) << " more)\n";
+            std::cout << "  ... (" << (problems - a.show) << " more)\n";
             break;
         }
-        std::cout << "  row " << issue.feature_id << " (" << issue.external_id << "): " << to_string(issue.problem)
-                  << (issue.kept ? " [kept]" : " [skipped]") << ": " << issue.detail << "\n";
+        // "(-)": a skipped row without an id field gets no id (it is made from the row's content).
+        std::cout << "  row " << issue.feature_id << " (" << (issue.external_id.empty() ? "-" : issue.external_id)
+                  << "): " << to_string(issue.problem) << (issue.kept ? " [kept]" : " [skipped]") << ": "
+                  << issue.detail << "\n";
     }
     std::printf("  time: read %.2f s, assign %.2f s, store %.2f s; store %s\n", r.read_seconds, r.assign_seconds,
                 r.store_seconds, a.store.c_str());
@@ -150,30 +154,45 @@ void run_stats(const StatsArgs& a) {
         out["open"] = s.open;
         out["open_share"] = s.total ? static_cast<double>(s.open) / static_cast<double>(s.total) : 0.0;
         out["outside"] = s.outside;
+        auto stages_json = [](const std::vector<StageTime>& stages) {
+            auto j = nlohmann::json::object();
+            for (const auto& st : stages) {
+                j[to_string(st.stage)] = {{"median_hours", st.median_hours}, {"samples", st.samples}};
+            }
+            return j;
+        };
         auto& rows = out["rows"] = nlohmann::json::array();
         for (const auto& r : s.rows) {
             nlohmann::json row{{"key", r.key}, {"total", r.total}, {"open", r.open}, {"open_share", r.open_share()}};
             if (r.window) {
                 row["window_start"] = format_time(*r.window);
             }
+            row["stage_median_hours"] = stages_json(r.stages);
             rows.push_back(std::move(row));
         }
-        auto& stages = out["stage_median_hours"] = nlohmann::json::object();
-        for (const auto& st : s.stages) {
-            stages[to_string(st.stage)] = {{"median_hours", st.median_hours}, {"samples", st.samples}};
-        }
+        out["stage_median_hours"] = stages_json(s.stages);
         std::cout << out.dump(2) << "\n";
         return;
     }
     std::printf("%zu incidents, %zu open (%.1f%%), %zu outside all grids\n", s.total, s.open,
                 s.total ? 100.0 * static_cast<double>(s.open) / static_cast<double>(s.total) : 0.0, s.outside);
-    std::printf("%-24s %-22s %8s %8s %7s\n", to_string(options.by),
-                options.window == Window::none ? "" : "window start (UTC)", "total", "open", "open%");
+    // Per row: the median hours of each stage over the row's incidents ("-" without a completed stay).
+    std::printf("%-24s %-22s %8s %8s %7s  %s\n", to_string(options.by),
+                options.window == Window::none ? "" : "window start (UTC)", "total", "open", "open%",
+                "median h: reported dispatched handling resolved");
     for (const auto& r : s.rows) {
-        std::printf("%-24s %-22s %8zu %8zu %6.1f%%\n", r.key.c_str(), r.window ? format_time(*r.window).c_str() : "",
+        std::printf("%-24s %-22s %8zu %8zu %6.1f%% ", r.key.c_str(), r.window ? format_time(*r.window).c_str() : "",
                     r.total, r.open, 100.0 * r.open_share());
+        for (const auto& st : r.stages) {
+            if (st.samples == 0) {
+                std::printf(" %9s", "-");
+            } else {
+                std::printf(" %9.2f", st.median_hours);
+            }
+        }
+        std::printf("\n");
     }
-    std::printf("median time per stage (hours, completed stays):\n");
+    std::printf("median time per stage, all rows (hours, completed stays):\n");
     for (const auto& st : s.stages) {
         std::printf("  %-11s %8.2f  (%zu)\n", to_string(st.stage), st.median_hours, st.samples);
     }
@@ -190,7 +209,22 @@ struct HotspotArgs {
 };
 
 void run_hotspots(const HotspotArgs& a) {
-    const auto grids = load_grids(grid_source(a.grids));
+    // Without --grids: the grids the store was imported against (its layer "grids").
+    GridSource source = grid_source(a.grids);
+    if (source.path.empty()) {
+        source.path = a.store;
+        if (source.layer.empty()) {
+            source.layer = "grids";
+        }
+        const auto layers = geo::io::list_layers(a.store);
+        if (std::none_of(layers.begin(), layers.end(),
+                         [&](const geo::io::LayerInfo& l) { return l.name == source.layer; })) {
+            throw geo::InputError("the store has no layer '" + source.layer + "' to take the grids from",
+                                  geo::ErrorContext{a.store, {}, {}},
+                                  "pass --grids GRIDS.gpkg (an import with --grids copies them into the store)");
+        }
+    }
+    const auto grids = load_grids(source);
     GeoPackageIncidentStore store(a.store, GeoPackageOptions{.read_only = true});
     const auto result = grid_hotspots(grids, store, {}, a.tolerance);
     geo::io::WriteOptions write;
@@ -248,7 +282,7 @@ void setup(CLI::App& app) {
     imp->add_option("--time-format", ia->time_format,
                     "strptime format of the time field, e.g. '%Y/%m/%d %H:%M' (default: ISO 8601)");
     imp->add_option("--utc-offset", ia->utc_offset,
-                    "Offset of times written without one (default +08:00, China Standard Time)")
+                    "Offset of times written without one: +08:00, +0800, -05:30 (default +08:00, China Standard Time)")
         ->capture_default_str();
     imp->add_option("--id-field", ia->id_field,
                     "Unique id field (e.g. the 12345 ticket number); default: file name, layer and FID");
@@ -256,7 +290,10 @@ void setup(CLI::App& app) {
     imp->add_option("--store", ia->store, "Scenario GeoPackage (created when missing)")->required();
     imp->add_flag("--synthetic", ia->synthetic, "Mark every imported incident as synthetic");
     imp->add_option("--show", ia->show, "How many problem rows to list")->capture_default_str();
-    add_grid_options(*imp, ia->grids, true);
+    add_grid_options(*imp, ia->grids,
+                     "Grid polygons (a GeoPackage with a 'grids' layer, or any vector file); copied into the store "
+                     "as layer 'grids' when it has none",
+                     true);
     geogrid::add_input_options(*imp, ia->source);
     imp->callback([ia] { run_import(*ia); });
 
@@ -270,7 +307,8 @@ void setup(CLI::App& app) {
     st->add_option("--window", sa->window, "none, day, week or month")
         ->capture_default_str()
         ->check(CLI::IsMember({"none", "day", "week", "month"}));
-    st->add_option("--utc-offset", sa->utc_offset, "Where days start (default +08:00: Beijing midnight)")
+    st->add_option("--utc-offset", sa->utc_offset,
+                   "Where days start: +08:00, +0800, -05:30 (default +08:00: Beijing midnight)")
         ->capture_default_str();
     st->add_flag("--json", sa->json, "Print JSON");
     st->callback([sa] { run_stats(*sa); });
@@ -293,7 +331,8 @@ void setup(CLI::App& app) {
                    "Grids closer than this (in degrees) count as neighbours (for grids with slivers)")
         ->capture_default_str();
     hs->add_flag("--overwrite", ha->overwrite, "Replace the output layer");
-    add_grid_options(*hs, ha->grids, true);
+    add_grid_options(*hs, ha->grids, "Grid polygons (default: the store's layer 'grids', which import keeps there)",
+                     false);
     hs->callback([ha] { run_hotspots(*ha); });
 }
 

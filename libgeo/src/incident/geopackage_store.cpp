@@ -776,4 +776,18 @@ std::string GeoPackageIncidentStore::integrity_check() {
     return out;
 }
 
+GeoPackageIncidentStore::Durability GeoPackageIncidentStore::durability() {
+    std::lock_guard lock(m_mutex);
+    Durability d;
+    Statement journal(m_impl->db, "PRAGMA journal_mode");
+    if (journal.step()) {
+        d.journal_mode = journal.text(0);
+    }
+    Statement sync(m_impl->db, "PRAGMA synchronous");
+    if (sync.step()) {
+        d.synchronous = static_cast<int>(sync.int64(0));
+    }
+    return d;
+}
+
 } // namespace geo::incident

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@ const char* to_string(RowProblem problem) noexcept {
     case RowProblem::bad_time: return "unparseable time";
     case RowProblem::outside_grids: return "outside all grids";
     case RowProblem::duplicate_id: return "duplicate id in the file";
+    case RowProblem::bad_text: return "bad text encoding";
     }
     return "unknown";
 }
@@ -82,20 +84,83 @@ std::optional<core::XY> point_of(const core::Geometry& g, std::string& why) {
     return pts.front();
 }
 
+// 64-bit FNV-1a: small, stable across platforms and releases (the ids it makes are stored).
+struct Fnv1a {
+    std::uint64_t h = 14695981039346656037ULL;
+    void add(std::string_view text) {
+        for (const char c : text) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 1099511628211ULL;
+        }
+    }
+    void separator() { add("\x1f"); }
+};
+
+// The layer "grids" of the store would be read when the grid source names no layer.
+std::string grid_layer_name(const GridSource& source) {
+    if (!source.layer.empty()) {
+        return source.layer;
+    }
+    const auto layers = io::list_layers(source.path);
+    const bool has_grids =
+        std::any_of(layers.begin(), layers.end(), [](const io::LayerInfo& l) { return l.name == "grids"; });
+    return has_grids ? "grids" : std::string();
+}
+
 } // namespace
+
+std::function<void(const io::FeatureError&)> UnreadRows::collector(std::size_t max_details) {
+    return [this, max_details](const io::FeatureError& e) {
+        (e.problem == io::FeatureProblem::text_encoding ? bad_text : bad_geometry) += 1;
+        if (first.size() < max_details) {
+            first.push_back(e);
+        }
+    };
+}
+
+std::string fid_external_id(std::int64_t fid, const NewIncident& incident, bool has_time_field) {
+    Fnv1a hash;
+    hash.add(has_time_field ? format_time(incident.reported_at) : std::string());
+    hash.separator();
+    hash.add(incident.category);
+    hash.separator();
+    hash.add(incident.description);
+    hash.separator();
+    char where[64];
+    std::snprintf(where, sizeof where, "%.7f %.7f", incident.location.x, incident.location.y);
+    hash.add(where);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash.h));
+    return "fid:" + std::to_string(fid) + ":" + hex;
+}
+
+GridCopy keep_grids_with_store(const GridSource& grids, const std::string& store_path) {
+    std::error_code ec;
+    if (std::filesystem::exists(store_path, ec)) {
+        const auto layers = io::list_layers(store_path);
+        const bool store_has =
+            std::any_of(layers.begin(), layers.end(), [](const io::LayerInfo& l) { return l.name == "grids"; });
+        if (store_has) {
+            const bool same = std::filesystem::equivalent(grids.path, store_path, ec) &&
+                              (grids.layer.empty() || grids.layer == "grids");
+            return same ? GridCopy::same_file : GridCopy::store_has_grids;
+        }
+    }
+    io::ReadOptions read;
+    read.crs_override = grids.crs_override;
+    read.layer = grid_layer_name(grids);
+    io::Layer layer = io::read_layer(grids.path, read);
+    io::WriteOptions write;
+    write.layer = "grids";
+    write.mode = io::WriteMode::create;
+    (void)io::write_layer(store_path, layer, write);
+    return GridCopy::copied;
+}
 
 std::vector<Grid> load_grids(const GridSource& source) {
     io::ReadOptions read;
     read.crs_override = source.crs_override;
-    read.layer = source.layer;
-    if (read.layer.empty()) {
-        const auto layers = io::list_layers(source.path);
-        const bool has_grids =
-            std::any_of(layers.begin(), layers.end(), [](const io::LayerInfo& l) { return l.name == "grids"; });
-        if (has_grids) {
-            read.layer = "grids";
-        }
-    }
+    read.layer = grid_layer_name(source);
     io::Layer layer = io::read_layer(source.path, read);
     const auto code = pick_field(layer, source.code_field, {"code", "grid_code"});
     if (!code) {
@@ -126,11 +191,33 @@ std::vector<Grid> load_grids(const GridSource& source) {
 }
 
 ImportReport import_layer(const io::Layer& layer, const std::string& file_label, const GridAssigner& grids,
-                          IncidentStore& store, const ImportOptions& options) {
+                          IncidentStore& store, const ImportOptions& options, const UnreadRows& unread) {
     ImportReport report;
     report.file = file_label;
     report.layer = layer.name;
-    report.rows = layer.features.size();
+    report.rows = layer.features.size() + unread.bad_text + unread.bad_geometry;
+    report.bad_text = unread.bad_text;
+    report.bad_geometry = unread.bad_geometry;
+    // Rows the reader could not read (sorted in with the others at the end).
+    const std::string* encoding_hint = nullptr;
+    for (const auto& e : unread.first) {
+        const bool text = e.problem == io::FeatureProblem::text_encoding;
+        if (text && encoding_hint == nullptr && !e.hint.empty()) {
+            encoding_hint = &e.hint;
+        }
+        if (report.issues.size() < options.max_issue_details) {
+            std::string detail = e.message;
+            while (!detail.empty() && std::isspace(static_cast<unsigned char>(detail.back()))) {
+                detail.pop_back(); // GEOS messages end with a newline
+            }
+            report.issues.push_back(
+                {e.feature_id, {}, text ? RowProblem::bad_text : RowProblem::bad_geometry, std::move(detail), false});
+        }
+    }
+    if (encoding_hint != nullptr) {
+        report.notes.push_back(std::to_string(report.bad_text) +
+                               " rows with text that is not valid UTF-8 skipped: " + *encoding_hint);
+    }
 
     const auto category = pick_field(layer, options.category_field, {"category"});
     const auto time = pick_field(layer, options.time_field, {"reported_at"});
@@ -145,7 +232,6 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         report.notes.push_back("no time field: reported_at is the import time " + format_time(now) +
                                " (use --time-field)");
     }
-    const std::string prefix = std::filesystem::path(file_label).filename().string() + ":" + layer.name + ":";
     const std::string source =
         options.source.empty() ? std::filesystem::path(file_label).filename().string() : options.source;
     const crs::Transformer to_wgs84(layer.crs, crs::Crs::wgs84());
@@ -170,12 +256,15 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         if (id) {
             in.external_id = io::to_string(f.attributes[*id]);
         }
-        if (in.external_id.empty()) {
-            in.external_id = prefix + std::to_string(f.id);
-        } else if (const auto [it, fresh] = first_row_with_id.emplace(in.external_id, f.id); !fresh) {
-            ++report.duplicate_ids;
-            issue(f, in.external_id, RowProblem::duplicate_id, "also row " + std::to_string(it->second), false);
-            return false;
+        // Without an id (no id field, or an empty value) the id is made from the FID and the
+        // row's content once the row is converted (below); issues until then name no id.
+        const bool fid_id = in.external_id.empty();
+        if (!fid_id) {
+            if (const auto [it, fresh] = first_row_with_id.emplace(in.external_id, f.id); !fresh) {
+                ++report.duplicate_ids;
+                issue(f, in.external_id, RowProblem::duplicate_id, "also row " + std::to_string(it->second), false);
+                return false;
+            }
         }
         std::string why;
         auto p = point_of(f.geometry, why);
@@ -222,6 +311,9 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         }
         in.synthetic = options.synthetic || (synthetic && truthy(f.attributes[*synthetic]));
         in.source = source;
+        if (fid_id) {
+            in.external_id = fid_external_id(f.id, in, time.has_value());
+        }
         const Assignment a = grids.assign(in.location);
         if (a.grid) {
             const Grid& g = grid_list[*a.grid];
@@ -306,6 +398,9 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         }
     }
     core::report(options.progress, 1.0, "importing");
+    // In file order, whichever step found them.
+    std::stable_sort(report.issues.begin(), report.issues.end(),
+                     [](const RowIssue& a, const RowIssue& b) { return a.feature_id < b.feature_id; });
     return report;
 }
 
@@ -313,12 +408,16 @@ ImportReport import_file(const std::string& path, const GridAssigner& grids, Inc
                          const ImportOptions& options) {
     const auto t0 = Clock::now();
     // Bad coordinates are one row's problem here, never the whole file's: import_layer skips and
-    // names such rows ("coordinates outside WGS 84 range"), as it does every bad row.
+    // names such rows ("coordinates outside WGS 84 range"), as it does every bad row. So are
+    // text that is not UTF-8 and a geometry GEOS cannot hold: the reader leaves such rows out
+    // and tells us, and import_layer reports them.
     io::ReadOptions read = options.read;
     read.check_coordinates = false;
+    UnreadRows unread;
+    read.on_feature_error = unread.collector(options.max_issue_details);
     const io::Layer layer = io::read_layer(path, read);
     const double read_seconds = seconds_since(t0);
-    ImportReport report = import_layer(layer, path, grids, store, options);
+    ImportReport report = import_layer(layer, path, grids, store, options, unread);
     report.read_seconds = read_seconds;
     return report;
 }

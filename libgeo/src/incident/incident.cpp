@@ -227,4 +227,43 @@ std::optional<TimePoint> parse_time_with_format(std::string_view text, const std
     return make_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset_minutes);
 }
 
+std::optional<int> parse_utc_offset(std::string_view text) {
+    int sign = 1;
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+        sign = text.front() == '-' ? -1 : 1;
+        text.remove_prefix(1);
+    }
+    std::string_view hh = text;
+    std::string_view mm;
+    if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+        hh = text.substr(0, colon);
+        mm = text.substr(colon + 1);
+        if (mm.size() != 2) {
+            return std::nullopt;
+        }
+    } else if (text.size() == 4) { // ±HHMM
+        hh = text.substr(0, 2);
+        mm = text.substr(2);
+    }
+    auto number = [](std::string_view digits) -> std::optional<int> {
+        if (digits.empty() || digits.size() > 2) {
+            return std::nullopt;
+        }
+        int v = 0;
+        for (const char c : digits) {
+            if (c < '0' || c > '9') {
+                return std::nullopt;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    };
+    const auto h = number(hh);
+    const auto m = mm.empty() ? std::optional<int>(0) : number(mm);
+    if (!h || !m || *m > 59 || *h * 60 + *m > 18 * 60) {
+        return std::nullopt;
+    }
+    return sign * (*h * 60 + *m);
+}
+
 } // namespace geo::incident

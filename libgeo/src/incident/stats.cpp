@@ -1,6 +1,8 @@
 #include "geo/incident/stats.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -87,19 +89,58 @@ double median(std::vector<double>& values) {
     return (lower + upper) / 2.0;
 }
 
+namespace {
+
+// The stages a stay is measured in, in the order rows and totals list them.
+constexpr Status kStages[] = {Status::reported, Status::dispatched, Status::handling, Status::resolved};
+
+std::optional<std::size_t> stage_index(Status s) {
+    for (std::size_t i = 0; i < std::size(kStages); ++i) {
+        if (kStages[i] == s) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+using Stays = std::array<std::vector<double>, std::size(kStages)>;
+
+std::vector<StageTime> medians(Stays& stays) {
+    std::vector<StageTime> out;
+    for (std::size_t i = 0; i < std::size(kStages); ++i) {
+        StageTime t;
+        t.stage = kStages[i];
+        t.samples = stays[i].size();
+        t.median_hours = median(stays[i]);
+        out.push_back(t);
+    }
+    return out;
+}
+
+} // namespace
+
 Statistics compute_statistics(IncidentStore& store, const StatsOptions& options) {
     Statistics stats;
-    std::map<std::tuple<std::string, std::int64_t>, CountRow> rows;
-    std::unordered_map<std::int64_t, bool> counted; // incidents in the filter (for stage times)
+    struct Group {
+        CountRow row;
+        Stays stays;
+    };
+    std::map<std::tuple<std::string, std::int64_t>, Group> groups; // nodes never move
+    std::unordered_map<std::int64_t, Group*> group_of;             // incidents in the filter
     store.for_each(options.filter, [&](const Incident& in) {
         std::string key;
         switch (options.by) {
         case GroupBy::grid: key = in.grid_code.value_or(outside_key); break;
-        case GroupBy::jurisdiction: key = in.jurisdiction_code.value_or(outside_key); break;
+        case GroupBy::jurisdiction:
+            // Outside every grid and inside a grid without a parent code are different
+            // findings: the first is a point to check, the second a grid to fix.
+            key = in.jurisdiction_code ? *in.jurisdiction_code : in.grid_code ? no_jurisdiction_key : outside_key;
+            break;
         case GroupBy::category: key = in.category; break;
         }
         const TimePoint w = window_start(in.reported_at, options.window, options.utc_offset_minutes);
-        auto& row = rows[{key, w.time_since_epoch().count()}];
+        Group& group = groups[{key, w.time_since_epoch().count()}];
+        CountRow& row = group.row;
         if (row.total == 0) {
             row.key = key;
             if (options.window != Window::none) {
@@ -112,40 +153,41 @@ Statistics compute_statistics(IncidentStore& store, const StatsOptions& options)
         ++stats.total;
         stats.open += open ? 1 : 0;
         stats.outside += in.outside ? 1 : 0;
-        counted.emplace(in.id, true);
+        group_of.emplace(in.id, &group);
     });
-    stats.rows.reserve(rows.size());
-    for (auto& [k, row] : rows) {
-        stats.rows.push_back(std::move(row));
-    }
 
     // Stage stays from the history: the time between entering a status and the
     // change that leaves it. History comes ordered by incident, then time.
-    std::map<Status, std::vector<double>> stays;
+    Stays all;
     std::int64_t current = -1;
+    Group* group = nullptr;
     TimePoint entered{};
     store.for_each_change([&](const StatusChange& c) {
-        if (!counted.contains(c.incident_id)) {
-            return;
-        }
         if (c.incident_id != current) {
             current = c.incident_id;
+            const auto it = group_of.find(c.incident_id);
+            group = it == group_of.end() ? nullptr : it->second;
             entered = c.at;
             return; // creation row
         }
+        if (group == nullptr) {
+            return; // not in the filter
+        }
         if (c.from) {
-            stays[*c.from].push_back(std::chrono::duration<double, std::ratio<3600>>(c.at - entered).count());
+            if (const auto i = stage_index(*c.from)) {
+                const double hours = std::chrono::duration<double, std::ratio<3600>>(c.at - entered).count();
+                all[*i].push_back(hours);
+                group->stays[*i].push_back(hours);
+            }
         }
         entered = c.at;
     });
-    for (Status s : {Status::reported, Status::dispatched, Status::handling, Status::resolved}) {
-        StageTime t;
-        t.stage = s;
-        auto& v = stays[s];
-        t.samples = v.size();
-        t.median_hours = median(v);
-        stats.stages.push_back(t);
+    stats.rows.reserve(groups.size());
+    for (auto& [k, g] : groups) {
+        g.row.stages = medians(g.stays);
+        stats.rows.push_back(std::move(g.row));
     }
+    stats.stages = medians(all);
     return stats;
 }
 

@@ -14,8 +14,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -142,6 +145,214 @@ TEST(IncidentImport, ARowWithCoordinatesOutsideWgs84IsSkippedNotTheFile) {
     EXPECT_NE(r.issues[0].detail.find("outside WGS 84"), std::string::npos) << r.issues[0].detail;
 }
 
+TEST(IncidentImport, ARowWithTextThatIsNotUtf8IsSkippedAndNamedNotTheFile) {
+    // A UTF-8 CSV in which one description was written in Latin-1 ("café" as 63 61 66 E9):
+    // that row is reported as bad text encoding with its FID, the others are imported.
+    const GridAssigner grids(load_grids({write_grids("g10.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
+    GeoPackageIncidentStore store(fresh("s10.gpkg"));
+    const fs::path csv = fresh("one_latin1.csv");
+    std::ofstream(csv, std::ios::binary) << "ticket,lon,lat,category,reported_at,description\n"
+                                            "L1,0.5,0.5,噪音扰民,2024-03-01 08:00:00,楼下施工\n"
+                                            "L2,1.5,0.5,noise,2024-03-01 09:00:00,caf\xE9 terrace\n"
+                                            "L3,1.5,1.5,环境卫生,2024-03-01 10:00:00,垃圾\n";
+    // Other commands stay strict: the same file stops a plain read at the bad row.
+    geo::io::ReadOptions strict;
+    strict.crs_override = "EPSG:4326";
+    EXPECT_THROW((void)geo::io::read_layer(csv.string(), strict), geo::InputError);
+
+    ImportOptions o;
+    o.read.crs_override = "EPSG:4326";
+    o.id_field = "ticket";
+    const auto r = import_file(csv.string(), grids, store, o);
+    EXPECT_EQ(r.rows, 3u);
+    EXPECT_EQ(r.added, 2u);
+    EXPECT_EQ(r.bad_text, 1u);
+    ASSERT_EQ(r.issues.size(), 1u);
+    EXPECT_EQ(r.issues[0].problem, RowProblem::bad_text);
+    EXPECT_STREQ(to_string(r.issues[0].problem), "bad text encoding");
+    EXPECT_EQ(r.issues[0].feature_id, 2) << "GDAL's CSV FIDs start at 1";
+    EXPECT_NE(r.issues[0].detail.find("'description'"), std::string::npos) << r.issues[0].detail;
+    ASSERT_FALSE(r.notes.empty());
+    EXPECT_NE(r.notes.back().find("--encoding"), std::string::npos) << r.notes.back();
+    EXPECT_TRUE(store.find_external("L1"));
+    EXPECT_FALSE(store.find_external("L2"));
+    EXPECT_EQ(store.find_external("L3")->category, "环境卫生");
+}
+
+TEST(IncidentImport, ABrokenGeometryIsSkippedAndNamedNotTheFile) {
+    // GDAL reads these geometries, GEOS cannot hold them: a ring of two points and a
+    // one-point line. Each is one row's problem.
+    const GridAssigner grids(load_grids({write_grids("g11.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
+    GeoPackageIncidentStore store(fresh("s11.gpkg"));
+    const fs::path p = fresh("broken_geometry.geojson");
+    std::ofstream(p) << R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"ticket":"G1","type":"noise","time":"2024-03-01 08:00:00"},
+ "geometry":{"type":"Point","coordinates":[0.5,0.5]}},
+{"type":"Feature","properties":{"ticket":"G2","type":"noise","time":"2024-03-01 09:00:00"},
+ "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0]]]}},
+{"type":"Feature","properties":{"ticket":"G3","type":"noise","time":"2024-03-01 10:00:00"},
+ "geometry":{"type":"LineString","coordinates":[[0.5,0.5]]}},
+{"type":"Feature","properties":{"ticket":"G4","type":"noise","time":"2024-03-01 11:00:00"},
+ "geometry":{"type":"Point","coordinates":[1.5,1.5]}}]})";
+    EXPECT_THROW((void)geo::io::read_layer(p.string()), geo::GeometryError) << "other commands stay strict";
+
+    const auto r = import_file(p.string(), grids, store, ticket_options());
+    EXPECT_EQ(r.rows, 4u);
+    EXPECT_EQ(r.added, 2u);
+    EXPECT_EQ(r.bad_geometry, 2u);
+    ASSERT_EQ(r.issues.size(), 2u);
+    EXPECT_EQ(r.issues[0].feature_id, 1) << "issues in file order";
+    EXPECT_EQ(r.issues[1].feature_id, 2);
+    for (const auto& i : r.issues) {
+        EXPECT_EQ(i.problem, RowProblem::bad_geometry);
+        EXPECT_FALSE(i.detail.empty());
+        EXPECT_NE(i.detail.back(), '\n');
+    }
+    // The two-point ring reaches the importer (not a point); the one-point line cannot be read.
+    EXPECT_NE(r.issues[0].detail.find("not a point"), std::string::npos) << r.issues[0].detail;
+    EXPECT_NE(r.issues[1].detail.find("WKB"), std::string::npos) << r.issues[1].detail;
+    EXPECT_EQ(store.find_external("G4")->grid_code, "C11");
+}
+
+TEST(IncidentImport, AGeometryBlobGdalCannotDecodeIsSkippedAndNamedNotTheFile) {
+    // A GeoPackage whose second row's geometry blob is garbage: GDAL says "Unable to read
+    // geometry" and goes on. A strict read fails at the end; the import skips that row.
+    const GridAssigner grids(load_grids({write_grids("g15.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
+    GeoPackageIncidentStore store(fresh("s15.gpkg"));
+    geo::io::Layer layer;
+    layer.name = "pts";
+    layer.fields = {{"ticket", geo::io::FieldType::string}, {"reported_at", geo::io::FieldType::string}};
+    const double xs[] = {0.5, 1.5, 1.5};
+    for (int k = 0; k < 3; ++k) {
+        geo::io::Feature f;
+        f.geometry = Geometry::point({xs[k], 0.5 + k * 0.5});
+        f.attributes = {std::string("P").append(std::to_string(k + 1)), std::string("2024-03-01 08:00:00")};
+        layer.features.push_back(std::move(f));
+    }
+    const fs::path p = fresh("corrupt_blob.gpkg");
+    geo::io::write_layer(p.string(), layer);
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(p.c_str(), &db), SQLITE_OK);
+        // The R-tree triggers call GDAL's SQL functions, which a plain connection lacks.
+        std::vector<std::string> triggers;
+        sqlite3_exec(
+            db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_pts_%'",
+            [](void* out, int, char** v, char**) {
+                static_cast<std::vector<std::string>*>(out)->emplace_back(v[0]);
+                return 0;
+            },
+            &triggers, nullptr);
+        for (const auto& t : triggers) {
+            ASSERT_EQ(sqlite3_exec(db, ("DROP TRIGGER \"" + t + "\"").c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        }
+        ASSERT_EQ(sqlite3_exec(db, "UPDATE pts SET geom = X'4750000101000000DEADBEEF' WHERE fid = 2", nullptr, nullptr,
+                               nullptr),
+                  SQLITE_OK);
+        sqlite3_close(db);
+    }
+    EXPECT_THROW((void)geo::io::read_layer(p.string()), geo::IoError) << "other commands stay strict";
+
+    ImportOptions o;
+    o.id_field = "ticket";
+    const auto r = import_file(p.string(), grids, store, o);
+    EXPECT_EQ(r.rows, 3u);
+    EXPECT_EQ(r.added, 2u);
+    EXPECT_EQ(r.bad_geometry, 1u);
+    ASSERT_EQ(r.issues.size(), 1u);
+    EXPECT_EQ(r.issues[0].feature_id, 2);
+    EXPECT_EQ(r.issues[0].problem, RowProblem::bad_geometry);
+    EXPECT_NE(r.issues[0].detail.find("Unable to read geometry"), std::string::npos) << r.issues[0].detail;
+    EXPECT_TRUE(store.find_external("P3"));
+}
+
+TEST(IncidentImport, FidIdsComeFromTheRowNotTheFileName) {
+    const GridAssigner grids(load_grids({write_grids("g12.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
+    GeoPackageIncidentStore store(fresh("s12.gpkg"));
+    // Two different files, both called incidents.geojson, no id field: FID 0 in each.
+    const fs::path dir_a = incident_test::temp_dir("import") / "a";
+    const fs::path dir_b = incident_test::temp_dir("import") / "b";
+    fs::create_directories(dir_a);
+    fs::create_directories(dir_b);
+    auto write = [](const fs::path& p, const char* category, double x) {
+        std::ofstream(p) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"category":")"
+                         << category << R"(","reported_at":"2024-03-01 08:00:00"},"geometry":{"type":"Point",)"
+                         << R"("coordinates":[)" << x << R"(,0.5]}}]})";
+    };
+    write(dir_a / "incidents.geojson", "noise", 0.5);
+    write(dir_b / "incidents.geojson", "heating", 1.5);
+    EXPECT_EQ(import_file((dir_a / "incidents.geojson").string(), grids, store).added, 1u);
+    EXPECT_EQ(import_file((dir_b / "incidents.geojson").string(), grids, store).added, 1u)
+        << "same file name, same FID, different incident: no collision";
+    // The first file renamed and moved: the same rows, nothing new.
+    const fs::path moved = incident_test::temp_dir("import") / "moved_export.geojson";
+    fs::copy_file(dir_a / "incidents.geojson", moved, fs::copy_options::overwrite_existing);
+    const auto again = import_file(moved.string(), grids, store);
+    EXPECT_EQ(again.added, 0u);
+    EXPECT_EQ(again.already_present, 1u);
+    EXPECT_EQ(store.count(), 2u);
+
+    // The rule, spelled out: FID and a hash of what is stored.
+    NewIncident in;
+    in.category = "noise";
+    in.reported_at = incident_test::at("2024-03-01T00:00:00Z");
+    in.location = {0.5, 0.5};
+    const std::string expected = fid_external_id(0, in, true);
+    EXPECT_EQ(expected.rfind("fid:0:", 0), 0u);
+    EXPECT_EQ(expected.size(), std::string("fid:0:").size() + 16);
+    EXPECT_TRUE(store.find_external(expected)) << expected;
+    NewIncident other = in;
+    other.description = "different";
+    EXPECT_NE(fid_external_id(0, other, true), expected);
+    other = in;
+    other.location.x += 1e-6;
+    EXPECT_NE(fid_external_id(0, other, true), expected);
+    EXPECT_NE(fid_external_id(1, in, true), expected);
+}
+
+TEST(IncidentImport, FileWithoutTimeFieldReimportsIdempotently) {
+    // reported_at is the import time then, which must not enter the id.
+    const GridAssigner grids(load_grids({write_grids("g13.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
+    GeoPackageIncidentStore store(fresh("s13.gpkg"));
+    const fs::path p = fresh("no_time.geojson");
+    std::ofstream(p) << R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"category":"noise"},"geometry":{"type":"Point","coordinates":[0.5,0.5]}},
+{"type":"Feature","properties":{"category":"noise"},"geometry":{"type":"Point","coordinates":[1.5,0.5]}}]})";
+    EXPECT_EQ(import_file(p.string(), grids, store).added, 2u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // another import second
+    const auto again = import_file(p.string(), grids, store);
+    EXPECT_EQ(again.added, 0u);
+    EXPECT_EQ(again.already_present, 2u);
+}
+
+TEST(IncidentImport, TheStoreKeepsTheGridsItWasImportedAgainst) {
+    const auto grid_file = write_grids("g14.gpkg", {0, 0, 2, 2}, 2);
+    const auto store_path = fresh("s14.gpkg");
+    // A new store file: GDAL creates it with the grids, the store adds its tables.
+    EXPECT_EQ(keep_grids_with_store({grid_file.string(), "", "", "", ""}, store_path.string()), GridCopy::copied);
+    {
+        GeoPackageIncidentStore store(store_path);
+        const GridAssigner grids(load_grids({grid_file.string(), "", "", "", ""}));
+        EXPECT_EQ(import_file(write_incidents_geojson().string(), grids, store, ticket_options()).added, 4u);
+        EXPECT_EQ(store.integrity_check(), "ok");
+    }
+    EXPECT_EQ(keep_grids_with_store({grid_file.string(), "", "", "", ""}, store_path.string()),
+              GridCopy::store_has_grids)
+        << "never overwritten";
+    EXPECT_EQ(keep_grids_with_store({store_path.string(), "", "", "", ""}, store_path.string()), GridCopy::same_file);
+    const auto copied = load_grids({store_path.string(), "", "", "", ""});
+    const auto original = load_grids({grid_file.string(), "", "", "", ""});
+    ASSERT_EQ(copied.size(), original.size());
+    for (std::size_t i = 0; i < copied.size(); ++i) {
+        EXPECT_EQ(copied[i].code, original[i].code);
+        EXPECT_EQ(copied[i].parent_code, original[i].parent_code);
+        EXPECT_TRUE(copied[i].geometry.equals(original[i].geometry)) << copied[i].code;
+    }
+    // The incident layers are still there next to the grids.
+    GeoPackageIncidentStore reopened(store_path, GeoPackageOptions{.read_only = true});
+    EXPECT_EQ(reopened.count(), 4u);
+}
+
 TEST(IncidentImport, ReimportingTheSameFileAddsNothing) {
     const GridAssigner grids(load_grids({write_grids("g2.gpkg", {0, 0, 2, 2}, 2).string(), "", "", "", ""}));
     const auto path = fresh("s2.gpkg");
@@ -198,7 +409,10 @@ TEST(IncidentImport, ProjectedInputIsTransformedToWgs84BeforeAssignment) {
     layer.features.push_back(std::move(f));
     const auto r = import_layer(layer, "utm.gpkg", grids, store);
     EXPECT_EQ(r.added, 1u);
-    const auto in = store.find_external("utm.gpkg:utm:1");
+    const auto stored = store.query({});
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored.front().external_id.rfind("fid:1:", 0), 0u) << stored.front().external_id;
+    const auto in = store.find_external(stored.front().external_id);
     ASSERT_TRUE(in);
     EXPECT_NEAR(in->location.x, 117.72, 1e-6);
     EXPECT_NEAR(in->location.y, 38.98, 1e-6);

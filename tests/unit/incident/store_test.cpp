@@ -82,6 +82,43 @@ TEST(IncidentStore, NewFileIsAGeoPackage13WithWalAndFullSync) {
               "EPSG:4326");
 }
 
+TEST(IncidentStore, EveryConnectionRunsWithWalAndSynchronousFull) {
+    // synchronous is per connection (not stored in the file), so it is read back from the
+    // store's own connection: 2 = FULL, the WAL is fsynced at every COMMIT. journal_mode=wal is
+    // persistent: the file says so to any connection (checked above with a raw one too).
+    const auto path = temp_store("pragmas.gpkg");
+    GeoPackageIncidentStore store(path, GeoPackageOptions{.bulk_min_rows = 10});
+    auto d = store.durability();
+    EXPECT_EQ(d.journal_mode, "wal");
+    EXPECT_EQ(d.synchronous, 2) << "PRAGMA synchronous must be FULL (2), not NORMAL (1) or OFF (0)";
+
+    // Still so after writes of every kind, including a bulk-mode add_all.
+    std::vector<NewIncident> many;
+    for (int k = 0; k < 60; ++k) {
+        many.push_back(sample(std::string("p").append(std::to_string(k))));
+    }
+    bool given = false;
+    const auto added = store.add_all(many.size(), [&]() -> std::span<const NewIncident> {
+        if (given) {
+            return {};
+        }
+        given = true;
+        return many;
+    });
+    store.transition(added.front().id, Status::dispatched, at("2024-03-01T09:00:00Z"));
+    d = store.durability();
+    EXPECT_EQ(d.journal_mode, "wal");
+    EXPECT_EQ(d.synchronous, 2);
+
+    // A second writer on the same file, and a read-only one.
+    GeoPackageIncidentStore second(path);
+    EXPECT_EQ(second.durability().journal_mode, "wal");
+    EXPECT_EQ(second.durability().synchronous, 2);
+    GeoPackageIncidentStore reader(path, GeoPackageOptions{.read_only = true});
+    EXPECT_EQ(reader.durability().journal_mode, "wal");
+    EXPECT_EQ(sql_scalar(path, "PRAGMA journal_mode"), "wal");
+}
+
 TEST(IncidentStore, GeometryBlobIsStandardGeoPackageBinaryPoint) {
     const auto path = temp_store("blob.gpkg");
     {
@@ -308,6 +345,27 @@ TEST(IncidentTime, ParsesIsoVariantsAndOffsets) {
     EXPECT_FALSE(parse_time("2024-03-01T25:00:00Z"));
     EXPECT_EQ(format_time(*parse_time_with_format("01.03.2024 16:30", "%d.%m.%Y %H:%M", 480)), "2024-03-01T08:30:00Z");
     EXPECT_FALSE(parse_time_with_format("2024-03-01", "%d.%m.%Y %H:%M"));
+}
+
+TEST(IncidentTime, UtcOffsetsAreReadWithAndWithoutColon) {
+    EXPECT_EQ(parse_utc_offset("+08:00"), 480);
+    EXPECT_EQ(parse_utc_offset("+0800"), 480);
+    EXPECT_EQ(parse_utc_offset("-0530"), -330);
+    EXPECT_EQ(parse_utc_offset("-05:30"), -330);
+    EXPECT_EQ(parse_utc_offset("+05:45"), 345);
+    EXPECT_EQ(parse_utc_offset("8"), 480);
+    EXPECT_EQ(parse_utc_offset("+08"), 480);
+    EXPECT_EQ(parse_utc_offset("-12"), -720);
+    EXPECT_EQ(parse_utc_offset("00:00"), 0);
+    EXPECT_EQ(parse_utc_offset("+18:00"), 18 * 60);
+    EXPECT_FALSE(parse_utc_offset("+18:30")) << "beyond ±18 hours";
+    EXPECT_FALSE(parse_utc_offset("+08:60"));
+    EXPECT_FALSE(parse_utc_offset("+8:0"));
+    EXPECT_FALSE(parse_utc_offset("+080"));
+    EXPECT_FALSE(parse_utc_offset("08:00x"));
+    EXPECT_FALSE(parse_utc_offset("Beijing"));
+    EXPECT_FALSE(parse_utc_offset(""));
+    EXPECT_FALSE(parse_utc_offset("+"));
 }
 
 TEST(IncidentStatus, LoopAllowsOnlyItsEdges) {

@@ -42,10 +42,14 @@ class GridAssigner {
     GridAssigner(GridAssigner&&) noexcept;
     GridAssigner& operator=(GridAssigner&&) noexcept;
 
-    /// Grid for one point (same CRS as the grids). Not thread-safe: use one
-    /// assigner per thread or assign_all.
+    /// Grid for one point (same CRS as the grids). Not thread-safe, although
+    /// const: it reuses a scratch buffer for the tree's candidates, and GEOS
+    /// prepared geometries build their indexes lazily on first use. Call it
+    /// from one thread at a time; for parallel assignment build one assigner
+    /// per thread.
     [[nodiscard]] Assignment assign(core::XY point) const;
-    /// Assign many points.
+    /// assign() for each point, in order, on the calling thread. Not
+    /// thread-safe either (the same rule as assign()).
     [[nodiscard]] std::vector<Assignment> assign_all(const std::vector<core::XY>& points) const;
 
     /// The grids, sorted by code.

@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace geo::incident {
 
@@ -60,6 +61,14 @@ class GeoPackageIncidentStore final : public IncidentStore {
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return m_path; }
     /// `PRAGMA integrity_check` result ("ok" when the file is sound).
     [[nodiscard]] std::string integrity_check();
+
+    /// What this store's connection is running with, read back from SQLite (not what was
+    /// asked for): `PRAGMA journal_mode` ("wal") and `PRAGMA synchronous` (2 = FULL).
+    struct Durability {
+        std::string journal_mode;
+        int synchronous = -1;
+    };
+    [[nodiscard]] Durability durability();
 
     struct Impl; // SQLite connection and prepared statements (src/incident)
 

@@ -123,5 +123,8 @@ struct StatusChange {
 /// time at `offset_minutes` east of UTC. nullopt when the text does not match.
 [[nodiscard]] std::optional<TimePoint> parse_time_with_format(std::string_view text, const std::string& format,
                                                               int offset_minutes = 0);
+/// A UTC offset in minutes east of UTC: "±HH:MM", "±HHMM", "±HH" or "H" (sign optional,
+/// "+08:00", "-0530", "+8"), at most 18 hours. nullopt for anything else.
+[[nodiscard]] std::optional<int> parse_utc_offset(std::string_view text);
 
 } // namespace geo::incident

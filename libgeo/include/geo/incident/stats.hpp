@@ -20,23 +20,15 @@ enum class Window { none, day, week, month };
 [[nodiscard]] const char* to_string(GroupBy by) noexcept;
 [[nodiscard]] const char* to_string(Window window) noexcept;
 
-/// Key used for incidents without a grid (outside every grid) or jurisdiction.
+/// Key used for incidents outside every grid (by grid and by jurisdiction).
 inline constexpr const char* outside_key = "(outside)";
+/// Key used by jurisdiction for incidents in a grid that has no parent code.
+inline constexpr const char* no_jurisdiction_key = "(no jurisdiction)";
 
 /// Start of the window holding `t`. Windows are cut at local midnight
 /// `utc_offset_minutes` east of UTC; weeks start on Monday (ISO 8601), months
 /// on the 1st. Window::none gives the epoch.
 [[nodiscard]] TimePoint window_start(TimePoint t, Window window, int utc_offset_minutes);
-
-struct CountRow {
-    std::string key;                 ///< grid code, jurisdiction code or category
-    std::optional<TimePoint> window; ///< start of the window (UTC); none for Window::none
-    std::size_t total = 0;
-    std::size_t open = 0; ///< reported, dispatched or handling now
-    [[nodiscard]] double open_share() const noexcept {
-        return total == 0 ? 0.0 : static_cast<double>(open) / static_cast<double>(total);
-    }
-};
 
 /// Time spent in one stage: from entering `stage` to leaving it, over every
 /// completed stay (an incident sent back 退单 / reopened counts each stay).
@@ -44,6 +36,20 @@ struct StageTime {
     Status stage = Status::reported;
     std::size_t samples = 0;
     double median_hours = 0.0; ///< 0 when samples == 0
+};
+
+struct CountRow {
+    std::string key;                 ///< grid code, jurisdiction code or category
+    std::optional<TimePoint> window; ///< start of the window (UTC); none for Window::none
+    std::size_t total = 0;
+    std::size_t open = 0; ///< reported, dispatched or handling now
+    /// Stage times of the incidents counted in this row (reported, dispatched, handling,
+    /// resolved): every completed stay of each, whenever it ended; an incident belongs to the
+    /// window it was reported in.
+    std::vector<StageTime> stages;
+    [[nodiscard]] double open_share() const noexcept {
+        return total == 0 ? 0.0 : static_cast<double>(open) / static_cast<double>(total);
+    }
 };
 
 struct StatsOptions {
@@ -55,7 +61,7 @@ struct StatsOptions {
 
 struct Statistics {
     std::vector<CountRow> rows;    ///< sorted by key, then window
-    std::vector<StageTime> stages; ///< reported, dispatched, handling, resolved
+    std::vector<StageTime> stages; ///< reported, dispatched, handling, resolved: over all rows
     std::size_t total = 0;
     std::size_t open = 0;
     std::size_t outside = 0;
