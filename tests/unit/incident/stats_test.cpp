@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -119,4 +120,80 @@ TEST(IncidentStats, MedianStageTimesComeFromTheHistory) {
     EXPECT_EQ(s.stages[2].stage, Status::handling);
     EXPECT_DOUBLE_EQ(s.stages[2].median_hours, 4.0);
     EXPECT_EQ(s.stages[3].samples, 0u) << "nothing evaluated yet";
+}
+
+TEST(IncidentStats, StageMediansArePerKeyAndWindow) {
+    GeoPackageIncidentStore store(fresh("stages_by_key.gpkg"));
+    const TimePoint t0 = at("2024-03-01T00:00:00Z"); // Friday; the 11th is in the next-but-one week
+    // A1: dispatched after 1 h and 3 h (median 2); B1: after 10 h; A1 in a later week: after 7 h.
+    struct Case {
+        const char* id;
+        const char* grid;
+        const char* when;
+        int dispatch_after;
+    };
+    const Case cases[] = {{"a", "A1", "2024-03-01T00:00:00Z", 1},
+                          {"b", "A1", "2024-03-01T00:00:00Z", 3},
+                          {"c", "B1", "2024-03-01T00:00:00Z", 10},
+                          {"d", "A1", "2024-03-11T00:00:00Z", 7}};
+    for (const auto& c : cases) {
+        const auto id = store.add(make(c.id, "noise", c.grid, c.when)).id;
+        store.transition(id, Status::dispatched, at(c.when) + std::chrono::hours(c.dispatch_after));
+    }
+    store.transition(store.find_external("a")->id, Status::handling, t0 + std::chrono::hours(5)); // 4 h dispatched
+
+    const auto s = compute_statistics(store);
+    ASSERT_EQ(s.rows.size(), 2u);
+    ASSERT_EQ(s.rows[0].key, "A1");
+    ASSERT_EQ(s.rows[0].stages.size(), 4u);
+    EXPECT_EQ(s.rows[0].stages[0].stage, Status::reported);
+    EXPECT_EQ(s.rows[0].stages[0].samples, 3u);
+    EXPECT_DOUBLE_EQ(s.rows[0].stages[0].median_hours, 3.0); // 1, 3, 7
+    EXPECT_EQ(s.rows[0].stages[1].samples, 1u);
+    EXPECT_DOUBLE_EQ(s.rows[0].stages[1].median_hours, 4.0);
+    EXPECT_EQ(s.rows[0].stages[2].samples, 0u);
+    EXPECT_EQ(s.rows[1].key, "B1");
+    EXPECT_DOUBLE_EQ(s.rows[1].stages[0].median_hours, 10.0);
+    EXPECT_EQ(s.rows[1].stages[1].samples, 0u);
+    EXPECT_DOUBLE_EQ(s.stages[0].median_hours, 5.0) << "overall: 1, 3, 7, 10";
+
+    StatsOptions weekly;
+    weekly.window = Window::week;
+    const auto w = compute_statistics(store, weekly);
+    ASSERT_EQ(w.rows.size(), 3u); // A1 week of 26 Feb, A1 week of 11 Mar, B1 week of 26 Feb
+    EXPECT_EQ(w.rows[0].key, "A1");
+    EXPECT_EQ(w.rows[0].stages[0].samples, 2u);
+    EXPECT_DOUBLE_EQ(w.rows[0].stages[0].median_hours, 2.0);
+    EXPECT_EQ(w.rows[1].key, "A1");
+    EXPECT_EQ(w.rows[1].stages[0].samples, 1u);
+    EXPECT_DOUBLE_EQ(w.rows[1].stages[0].median_hours, 7.0);
+    EXPECT_EQ(w.rows[2].key, "B1");
+
+    // The filter limits the stage times as it limits the counts.
+    StatsOptions only_b;
+    only_b.filter.grid_code = "B1";
+    const auto b = compute_statistics(store, only_b);
+    ASSERT_EQ(b.rows.size(), 1u);
+    EXPECT_EQ(b.stages[0].samples, 1u);
+    EXPECT_DOUBLE_EQ(b.stages[0].median_hours, 10.0);
+}
+
+TEST(IncidentStats, AGridWithoutParentIsNoJurisdictionNotOutside) {
+    GeoPackageIncidentStore store(fresh("no_jurisdiction.gpkg"));
+    NewIncident orphan = make("1", "noise", "X9", "2024-03-01T02:00:00Z");
+    orphan.jurisdiction_code.reset(); // in grid X9, which has no parent code
+    store.add_batch(std::vector<NewIncident>{orphan, make("2", "noise", nullptr, "2024-03-01T03:00:00Z"),
+                                             make("3", "noise", "A1", "2024-03-01T03:00:00Z")});
+    StatsOptions by_jur;
+    by_jur.by = GroupBy::jurisdiction;
+    const auto s = compute_statistics(store, by_jur);
+    ASSERT_EQ(s.rows.size(), 3u);
+    std::map<std::string, std::size_t> totals;
+    for (const auto& r : s.rows) {
+        totals[r.key] = r.total;
+    }
+    EXPECT_EQ(totals[no_jurisdiction_key], 1u);
+    EXPECT_EQ(totals[outside_key], 1u);
+    EXPECT_EQ(totals["A"], 1u);
+    EXPECT_EQ(s.outside, 1u);
 }
