@@ -105,9 +105,9 @@ void run_import(const ImportArgs& a) {
               << r.bad_text << " bad text encoding, " << r.duplicate_ids << " duplicate ids\n";
     if (copy == GridCopy::copied) {
         std::cout << "  grids: copied to the store as layer 'grids' (hotspots use them without --grids)\n";
-    } else if (copy == GridCopy::store_has_grids) {
-        std::cout << "  note: the store has a 'grids' layer of its own, left as it is; hotspots without --grids "
-                     "use that one\n";
+    } else if (copy == GridCopy::store_has_other_grids) {
+        std::cout << "  note: the store's 'grids' layer has other grid codes than --grids; it was left as it is, and "
+                     "hotspots without --grids use it\n";
     }
     for (const auto& note : r.notes) {
         std::cout << "  note: " << note << "\n";

@@ -143,7 +143,21 @@ GridCopy keep_grids_with_store(const GridSource& grids, const std::string& store
         if (store_has) {
             const bool same = std::filesystem::equivalent(grids.path, store_path, ec) &&
                               (grids.layer.empty() || grids.layer == "grids");
-            return same ? GridCopy::same_file : GridCopy::store_has_grids;
+            if (same) {
+                return GridCopy::same_file;
+            }
+            auto codes = [](const std::vector<Grid>& list) {
+                std::vector<std::string> out;
+                out.reserve(list.size());
+                for (const auto& g : list) {
+                    out.push_back(g.code);
+                }
+                std::sort(out.begin(), out.end());
+                return out;
+            };
+            GridSource stored{store_path, "grids", grids.code_field, grids.parent_field, {}};
+            const bool equal = codes(load_grids(stored)) == codes(load_grids(grids));
+            return equal ? GridCopy::store_has_grids : GridCopy::store_has_other_grids;
         }
     }
     io::ReadOptions read;

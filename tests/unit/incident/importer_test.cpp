@@ -338,6 +338,10 @@ TEST(IncidentImport, TheStoreKeepsTheGridsItWasImportedAgainst) {
     }
     EXPECT_EQ(keep_grids_with_store({grid_file.string(), "", "", "", ""}, store_path.string()),
               GridCopy::store_has_grids)
+        << "the earlier copy: same codes";
+    const auto other_grids = write_grids("g14b.gpkg", {0, 0, 3, 3}, 3);
+    EXPECT_EQ(keep_grids_with_store({other_grids.string(), "", "", "", ""}, store_path.string()),
+              GridCopy::store_has_other_grids)
         << "never overwritten";
     EXPECT_EQ(keep_grids_with_store({store_path.string(), "", "", "", ""}, store_path.string()), GridCopy::same_file);
     const auto copied = load_grids({store_path.string(), "", "", "", ""});

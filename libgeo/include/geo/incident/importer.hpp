@@ -130,9 +130,10 @@ ImportReport import_file(const std::string& path, const GridAssigner& grids, Inc
 
 /// How keep_grids_with_store() went.
 enum class GridCopy {
-    copied,          ///< the grid layer was written into the store as layer "grids"
-    same_file,       ///< the grids are already a layer of the store's file
-    store_has_grids, ///< the store has a "grids" layer of its own: left alone
+    copied,                ///< the grid layer was written into the store as layer "grids"
+    same_file,             ///< the grids are already the store's layer "grids"
+    store_has_grids,       ///< the store has a "grids" layer with the same grid codes (an earlier copy)
+    store_has_other_grids, ///< the store has a "grids" layer with other codes: left alone
 };
 
 /// Keep the grids an import is assigned against in the store's GeoPackage as layer "grids"
