@@ -17,7 +17,7 @@ void BucketQueue::reset(std::size_t node_count, double bound, double width) {
                          std::to_string(bound) + ", width " + std::to_string(width));
     }
     const double buckets = std::floor(bound / width) + 1.0;
-    if (buckets > 1e8) {
+    if (buckets > 1e8) { // also keeps bucket indices below not_queued
         throw InputError("bucket queue: bound / width gives too many buckets (" + std::to_string(buckets) + ")");
     }
     // A queue drained to the end leaves every slot not_queued, so reusing it for a graph of the
@@ -28,6 +28,8 @@ void BucketQueue::reset(std::size_t node_count, double bound, double width) {
     m_heads.assign(static_cast<std::size_t>(buckets), no_node);
     m_queued = 0;
     m_bucket = 0;
+    m_last_bucket = m_heads.size() - 1;
+    m_last_bucket_key = static_cast<double>(m_last_bucket);
     m_tail = no_node;
     m_tail_known = false;
     m_started = false;
@@ -35,9 +37,9 @@ void BucketQueue::reset(std::size_t node_count, double bound, double width) {
 }
 
 bool BucketQueue::advance() noexcept {
-    auto b = m_started ? m_bucket + 1 : 0U;
+    std::size_t b = m_started ? m_bucket + 1 : 0U;
     m_started = true;
-    for (const auto count = static_cast<std::uint32_t>(m_heads.size()); b < count; ++b) {
+    for (const std::size_t count = m_heads.size(); b < count; ++b) {
         if (m_heads[b] != no_node) {
             m_bucket = b;
             m_tail_known = false;

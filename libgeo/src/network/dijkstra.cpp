@@ -12,6 +12,39 @@
 
 namespace geo::network {
 
+namespace {
+
+// The bounded multi-source search itself, on plain pointers and a queue passed by reference (not
+// the thread_local itself, whose address would be looked up at every access).
+void search(const Graph& graph, std::span<const Source> sources, double cutoff, double* distance, std::uint32_t* source,
+            BucketQueue& queue) {
+    const double bound = std::isfinite(cutoff) ? cutoff : graph.total_length();
+    queue.reset(graph.node_count(), bound, BucketQueue::width_for(bound));
+    auto offer = [&](NodeId node, double d, std::uint32_t id) {
+        if (d <= cutoff && d < distance[node]) {
+            distance[node] = d;
+            source[node] = id;
+            queue.update(node, d);
+        }
+    };
+    for (const Source& s : sources) {
+        const double length = graph.edge_length(s.at.edge);
+        offer(graph.edge_from(s.at.edge), s.at.offset, s.id);
+        offer(graph.edge_to(s.at.edge), length - s.at.offset, s.id);
+    }
+    const std::uint32_t* const offsets = graph.csr_offsets().data();
+    const Arc* const arcs = graph.csr_arcs().data();
+    queue.drain([&](NodeId u) {
+        const double d = distance[u];
+        const std::uint32_t id = source[u];
+        for (std::uint32_t i = offsets[u], end = offsets[u + 1]; i < end; ++i) {
+            offer(arcs[i].target, d + arcs[i].length, id);
+        }
+    });
+}
+
+} // namespace
+
 Reach::Reach(const Graph& graph, std::vector<Source> sources, double cutoff)
     : m_graph(&graph), m_cutoff(cutoff), m_sources(std::move(sources)) {
     if (!(cutoff >= 0.0)) {
@@ -36,31 +69,7 @@ Reach::Reach(const Graph& graph, std::vector<Source> sources, double cutoff)
     // The queue is Dial's bucket queue (bucket_queue.hpp says why it is exact); one per thread,
     // reused from run to run, so a run allocates only its results.
     thread_local BucketQueue queue;
-    const double bound = std::isfinite(m_cutoff) ? m_cutoff : graph.total_length();
-    queue.reset(n, bound, BucketQueue::width_for(bound));
-    double* const distance = m_distance.data();
-    std::uint32_t* const source = m_source.data();
-    auto offer = [&, cutoff = m_cutoff](NodeId node, double d, std::uint32_t id) {
-        if (d <= cutoff && d < distance[node]) {
-            distance[node] = d;
-            source[node] = id;
-            queue.update(node, d);
-        }
-    };
-    for (const Source& s : m_sources) {
-        const double length = graph.edge_length(s.at.edge);
-        offer(graph.edge_from(s.at.edge), s.at.offset, s.id);
-        offer(graph.edge_to(s.at.edge), length - s.at.offset, s.id);
-    }
-    const auto offsets = graph.csr_offsets();
-    const Arc* const arcs = graph.csr_arcs().data();
-    for (NodeId u = queue.take(); u != no_node; u = queue.take()) {
-        const double d = distance[u];
-        const std::uint32_t id = source[u];
-        for (std::uint32_t i = offsets[u]; i < offsets[u + 1]; ++i) {
-            offer(arcs[i].target, d + arcs[i].length, id);
-        }
-    }
+    search(graph, m_sources, m_cutoff, m_distance.data(), m_source.data(), queue);
 }
 
 std::vector<Reach> reach_each(const Graph& graph, std::vector<std::vector<Source>> groups, double cutoff, int threads) {

@@ -46,6 +46,11 @@ class BucketQueue {
     /// Takes the next node, or returns no_node when the queue is empty.
     [[nodiscard]] NodeId take();
 
+    /// Takes every node in turn and calls visit(node) for it, until the queue
+    /// is empty; visit may update() nodes. The same order as take() in a loop,
+    /// with the bucket walk kept in the loop (the search's hot path).
+    template <typename Visit> void drain(Visit&& visit);
+
     /// Bucket width for a search bounded by `bound` metres: bound / 256 (4.4 m
     /// for a 15-minute walk), where the Monaco benchmark is at its fastest and
     /// re-visits stay below 0.1 % of the nodes; 1 m for a zero bound.
@@ -54,10 +59,10 @@ class BucketQueue {
   private:
     static constexpr std::uint32_t not_queued = 0xffffffffU;
 
-    [[nodiscard]] std::uint32_t bucket_of(double key) const noexcept;
-    void link(NodeId v, std::uint32_t bucket) noexcept; // at the head of a later bucket
-    void append(NodeId v) noexcept;                     // at the tail of the bucket being drained
-    void unlink(NodeId v) noexcept;                     // from a later bucket
+    [[nodiscard]] std::size_t bucket_of(double key) const noexcept;
+    void link(NodeId v, std::size_t bucket) noexcept; // at the head of a later bucket
+    void append(NodeId v) noexcept;                   // at the tail of the bucket being drained
+    void unlink(NodeId v) noexcept;                   // from a later bucket
     [[nodiscard]] bool advance() noexcept;
 
     // Per node: its place in the doubly linked list of its bucket.
@@ -68,9 +73,13 @@ class BucketQueue {
     };
     std::vector<Slot> m_slots;
     std::vector<NodeId> m_heads; // first node of each bucket
-    std::size_t m_queued = 0;    // nodes in some bucket; 0 after a full drain, so reset() can skip clearing
-    std::uint32_t m_bucket = 0;  // the bucket being drained, once started
-    NodeId m_tail = no_node;     // its last node, found when first needed (appends are rare)
+    // The scalars the hot path reads are size_t, not uint32: stores into the uint32 slots and
+    // heads then cannot alias them, so the compiler keeps them in registers.
+    std::size_t m_queued = 0;      // nodes in some bucket; 0 after a full drain, so reset() can skip clearing
+    std::size_t m_bucket = 0;      // the bucket being drained, once started
+    std::size_t m_last_bucket = 0; // index of the last bucket
+    double m_last_bucket_key = 0;  // the same as a double, for bucket_of
+    NodeId m_tail = no_node;       // its last node, found when first needed (appends are rare)
     bool m_tail_known = false;
     bool m_started = false; // false until the first take(): every key goes to its bucket
     double m_inverse_width = 1.0;
@@ -78,18 +87,17 @@ class BucketQueue {
 
 // --- the hot path, inline: called once per improved node and once per taken node ---
 
-inline std::uint32_t BucketQueue::bucket_of(double key) const noexcept {
+inline std::size_t BucketQueue::bucket_of(double key) const noexcept {
     const double q = key * m_inverse_width;
-    const auto last = static_cast<std::uint32_t>(m_heads.size() - 1);
-    if (!(q < static_cast<double>(last))) {
-        return last; // also +inf and NaN
+    if (!(q < m_last_bucket_key)) {
+        return m_last_bucket; // also +inf and NaN
     }
-    return q > 0.0 ? static_cast<std::uint32_t>(q) : 0U;
+    return q > 0.0 ? static_cast<std::size_t>(q) : 0U;
 }
 
-inline void BucketQueue::link(NodeId v, std::uint32_t bucket) noexcept {
+inline void BucketQueue::link(NodeId v, std::size_t bucket) noexcept {
     Slot& s = m_slots[v];
-    s.bucket = bucket;
+    s.bucket = static_cast<std::uint32_t>(bucket);
     s.prev = no_node;
     s.next = m_heads[bucket];
     if (s.next != no_node) {
@@ -107,7 +115,7 @@ inline void BucketQueue::append(NodeId v) noexcept {
         m_tail_known = true;
     }
     Slot& s = m_slots[v];
-    s.bucket = m_bucket;
+    s.bucket = static_cast<std::uint32_t>(m_bucket);
     s.next = no_node;
     s.prev = m_tail;
     if (m_tail != no_node) {
@@ -132,8 +140,8 @@ inline void BucketQueue::unlink(NodeId v) noexcept {
 }
 
 inline void BucketQueue::update(NodeId v, double key) {
-    const std::uint32_t b = bucket_of(key);
-    const std::uint32_t was = m_slots[v].bucket;
+    const std::size_t b = bucket_of(key);
+    const std::size_t was = m_slots[v].bucket;
     if (m_started && b <= m_bucket) {
         // Dropped into the bucket being drained, through an edge shorter than the width. A node
         // still waiting there keeps its place; any other is queued at its end (first in, first
@@ -180,6 +188,27 @@ inline NodeId BucketQueue::take() {
     s.bucket = not_queued;
     --m_queued;
     return v;
+}
+
+template <typename Visit> void BucketQueue::drain(Visit&& visit) {
+    m_started = true;
+    for (m_bucket = 0; m_queued > 0; ++m_bucket) {
+        m_tail_known = false;
+        for (NodeId v = m_heads[m_bucket]; v != no_node; v = m_heads[m_bucket]) {
+            Slot& s = m_slots[v];
+            m_heads[m_bucket] = s.next;
+            if (s.next != no_node) {
+                m_slots[s.next].prev = no_node;
+            } else {
+                m_tail = no_node;
+                m_tail_known = true;
+            }
+            s.bucket = not_queued;
+            --m_queued;
+            visit(v);
+        }
+    }
+    m_started = false;
 }
 
 } // namespace geo::network
