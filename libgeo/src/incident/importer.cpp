@@ -229,8 +229,8 @@ ImportReport import_layer(const io::Layer& layer, const std::string& file_label,
         }
     }
     if (encoding_hint != nullptr) {
-        report.notes.push_back(std::to_string(report.bad_text) +
-                               " rows with text that is not valid UTF-8 skipped: " + *encoding_hint);
+        report.notes.push_back(std::to_string(report.bad_text) + (report.bad_text == 1 ? " row" : " rows") +
+                               " with text that is not valid UTF-8 skipped: " + *encoding_hint);
     }
 
     const auto category = pick_field(layer, options.category_field, {"category"});
