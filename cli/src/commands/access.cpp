@@ -295,7 +295,7 @@ void run(const AccessOptions& o) {
     // Service-area polygons (GEOS buffering and union: most of the command's time) are built on
     // all threads, one task per category or facility with all its levels, then written in order.
     struct AreaTask {
-        const net::Reach* reach = nullptr;            // null: unsnapped facility, Euclidean circles
+        const net::Reach* reach = nullptr;            // the run of a category; a facility's is made in the task
         std::vector<std::size_t> fallback_facilities; // unsnapped facilities unioned in as circles
         std::optional<net::Reach> own;                // per-facility run
         std::size_t facility = 0;
@@ -348,24 +348,18 @@ void run(const AccessOptions& o) {
         t.own.reset();
     });
     for (AreaTask& t : tasks) {
+        // An unsnapped facility's own areas are Euclidean circles (no street length); a category
+        // area that includes such circles says so.
+        const bool euclidean = t.per_facility && t.lengths.empty();
+        const std::string method = euclidean                       ? "euclidean"
+                                   : t.fallback_facilities.empty() ? "network"
+                                                                   : "network+euclidean";
         for (std::size_t l = 0; l < minutes.size(); ++l) {
-            if (!t.per_facility) {
-                areas.features.push_back(
-                    {-1,
-                     std::move(t.areas[l]),
-                     {std::string("category"), Value{}, t.category, minutes[l], distances[l],
-                      std::string(t.fallback_facilities.empty() ? "network" : "network+euclidean"), t.lengths[l]}});
-            } else if (t.lengths.empty()) {
-                areas.features.push_back({-1,
-                                          std::move(t.areas[l]),
-                                          {std::string("facility"), facilities[t.facility].id, t.category, minutes[l],
-                                           distances[l], std::string("euclidean"), Value{}}});
-            } else {
-                areas.features.push_back({-1,
-                                          std::move(t.areas[l]),
-                                          {std::string("facility"), facilities[t.facility].id, t.category, minutes[l],
-                                           distances[l], std::string("network"), t.lengths[l]}});
-            }
+            areas.features.push_back({-1,
+                                      std::move(t.areas[l]),
+                                      {std::string(t.per_facility ? "facility" : "category"),
+                                       t.per_facility ? Value{facilities[t.facility].id} : Value{}, t.category,
+                                       minutes[l], distances[l], method, euclidean ? Value{} : Value{t.lengths[l]}}});
         }
     }
 
