@@ -18,13 +18,13 @@
 #include "geo/network/osm_features.hpp"
 #include "geo/network/snap.hpp"
 
+#include "reference_dijkstra.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <memory>
-#include <queue>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -78,35 +78,6 @@ const Scenario& monaco() {
     return scenario;
 }
 
-std::vector<double> heap_dijkstra(const network::Graph& g, const std::vector<network::Source>& sources, double cutoff) {
-    std::vector<double> dist(g.node_count(), network::unreachable);
-    using Item = std::pair<double, network::NodeId>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
-    auto offer = [&](network::NodeId v, double d) {
-        if (d <= cutoff && d < dist[v]) {
-            dist[v] = d;
-            heap.push({d, v});
-        }
-    };
-    for (const auto& s : sources) {
-        offer(g.edge_from(s.at.edge), s.at.offset);
-        offer(g.edge_to(s.at.edge), g.edge_length(s.at.edge) - s.at.offset);
-    }
-    const auto offsets = g.csr_offsets();
-    const auto arcs = g.csr_arcs();
-    while (!heap.empty()) {
-        const auto [d, u] = heap.top();
-        heap.pop();
-        if (d > dist[u]) {
-            continue;
-        }
-        for (auto i = offsets[u]; i < offsets[u + 1]; ++i) {
-            offer(arcs[i].target, d + arcs[i].length);
-        }
-    }
-    return dist;
-}
-
 void label(benchmark::State& state, const Scenario& s) {
     state.counters["nodes"] = static_cast<double>(s.graph.node_count());
     state.counters["edges"] = static_cast<double>(s.graph.edge_count());
@@ -127,7 +98,7 @@ void BM_HeapDijkstraAllCategories(benchmark::State& state) {
     const Scenario& s = monaco();
     for (auto _ : state) {
         for (const auto& sources : s.categories) {
-            benchmark::DoNotOptimize(heap_dijkstra(s.graph, sources, cutoff_m));
+            benchmark::DoNotOptimize(geo::testing::reference_dijkstra(s.graph, sources, cutoff_m));
         }
     }
     label(state, s);

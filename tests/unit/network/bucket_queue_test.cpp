@@ -8,11 +8,11 @@
 #include "geo/network/dijkstra.hpp"
 #include "geo/network/graph.hpp"
 
+#include "reference_dijkstra.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
-#include <queue>
 #include <random>
 #include <utility>
 #include <vector>
@@ -65,36 +65,6 @@ Graph random_graph(std::mt19937& rng, int side) {
         b.add_edge(ids[any(rng)], ids[any(rng)]);
     }
     return b.build();
-}
-
-// The reference: textbook Dijkstra with std::priority_queue and lazy deletion.
-std::vector<double> heap_dijkstra(const Graph& g, const std::vector<Source>& sources, double cutoff) {
-    std::vector<double> dist(g.node_count(), unreachable);
-    using Item = std::pair<double, NodeId>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
-    auto offer = [&](NodeId v, double d) {
-        if (d <= cutoff && d < dist[v]) {
-            dist[v] = d;
-            heap.push({d, v});
-        }
-    };
-    for (const Source& s : sources) {
-        offer(g.edge_from(s.at.edge), s.at.offset);
-        offer(g.edge_to(s.at.edge), g.edge_length(s.at.edge) - s.at.offset);
-    }
-    const auto offsets = g.csr_offsets();
-    const auto arcs = g.csr_arcs();
-    while (!heap.empty()) {
-        const auto [d, u] = heap.top();
-        heap.pop();
-        if (d > dist[u]) {
-            continue;
-        }
-        for (auto i = offsets[u]; i < offsets[u + 1]; ++i) {
-            offer(arcs[i].target, d + arcs[i].length);
-        }
-    }
-    return dist;
 }
 
 std::vector<Source> random_sources(std::mt19937& rng, const Graph& g, int count) {
@@ -184,7 +154,7 @@ TEST(Dijkstra, BucketQueueDistancesEqualAHeapDijkstraBitForBit) {
         const std::vector<Source> sources = random_sources(rng, g, count);
         for (const double cutoff : {0.0, 37.5, 250.0, 1125.0, unreachable}) {
             const Reach reach(g, sources, cutoff);
-            const std::vector<double> expected = heap_dijkstra(g, sources, cutoff);
+            const std::vector<double> expected = geo::testing::reference_dijkstra(g, sources, cutoff);
             for (NodeId v = 0; v < g.node_count(); ++v) {
                 ASSERT_EQ(reach.node_distance(v), expected[v])
                     << "trial " << trial << ", cutoff " << cutoff << ", node " << v;

@@ -63,6 +63,7 @@ class BucketQueue {
     void link(NodeId v, std::size_t bucket) noexcept; // at the head of a later bucket
     void append(NodeId v) noexcept;                   // at the tail of the bucket being drained
     void unlink(NodeId v) noexcept;                   // from a later bucket
+    [[nodiscard]] NodeId pop_current() noexcept;      // the head of the bucket being drained
     [[nodiscard]] bool advance() noexcept;
 
     // Per node: its place in the doubly linked list of its bucket.
@@ -168,14 +169,7 @@ inline void BucketQueue::update(NodeId v, double key) {
     link(v, b);
 }
 
-inline NodeId BucketQueue::take() {
-    if (m_queued == 0) {
-        m_started = false; // drained: every slot is not_queued again
-        return no_node;
-    }
-    if (!m_started || m_heads[m_bucket] == no_node) {
-        (void)advance(); // m_queued > 0: a non-empty bucket lies ahead
-    }
+inline NodeId BucketQueue::pop_current() noexcept {
     const NodeId v = m_heads[m_bucket];
     Slot& s = m_slots[v];
     m_heads[m_bucket] = s.next;
@@ -190,22 +184,23 @@ inline NodeId BucketQueue::take() {
     return v;
 }
 
+inline NodeId BucketQueue::take() {
+    if (m_queued == 0) {
+        m_started = false; // drained: every slot is not_queued again
+        return no_node;
+    }
+    if (!m_started || m_heads[m_bucket] == no_node) {
+        (void)advance(); // m_queued > 0: a non-empty bucket lies ahead
+    }
+    return pop_current();
+}
+
 template <typename Visit> void BucketQueue::drain(Visit&& visit) {
     m_started = true;
     for (m_bucket = 0; m_queued > 0; ++m_bucket) {
         m_tail_known = false;
-        for (NodeId v = m_heads[m_bucket]; v != no_node; v = m_heads[m_bucket]) {
-            Slot& s = m_slots[v];
-            m_heads[m_bucket] = s.next;
-            if (s.next != no_node) {
-                m_slots[s.next].prev = no_node;
-            } else {
-                m_tail = no_node;
-                m_tail_known = true;
-            }
-            s.bucket = not_queued;
-            --m_queued;
-            visit(v);
+        while (m_heads[m_bucket] != no_node) {
+            visit(pop_current());
         }
     }
     m_started = false;
