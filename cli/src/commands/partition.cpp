@@ -158,8 +158,11 @@ void run(const PartitionOptions& o) {
         const Geometry g = weights_to_metric.transform(f.geometry);
         const GeometryType type = g.type();
         if (type == GeometryType::point || type == GeometryType::multi_point) {
-            for (const auto& p : g.points()) {
-                weights.points.push_back({p, w});
+            // A MultiPoint (one household at several entrances, one count for a group of
+            // addresses) carries the feature's weight once: each point gets an equal share.
+            const auto points = g.points();
+            for (const auto& p : points) {
+                weights.points.push_back({p, w / static_cast<double>(points.size())});
             }
         } else if (type == GeometryType::polygon || type == GeometryType::multi_polygon) {
             if (weight_field == none) {
@@ -201,19 +204,43 @@ void run(const PartitionOptions& o) {
         const std::size_t code = old.field_index("code");
         const std::size_t parent = old.field_index("parent_code");
         const std::size_t seq = old.field_index("seq");
+        std::size_t no_seq = 0;
         for (const auto& f : old.features) {
             const auto s = geo::io::to_int64(f.attributes.at(seq));
-            if (!s || f.geometry.is_null()) {
+            if (!s) {
+                ++no_seq;
                 continue;
             }
-            previous.push_back({text(f, code), text(f, parent), static_cast<int>(*s), to_metric.transform(f.geometry)});
+            // A grid without geometry cannot be kept, but its seq still counts (codes are never reused).
+            previous.push_back({text(f, code), text(f, parent), static_cast<int>(*s),
+                                f.geometry.is_null() ? Geometry() : to_metric.transform(f.geometry)});
         }
+        if (no_seq > 0) {
+            std::fprintf(stderr, "geogrid: warning: %zu grids of %s without a numeric seq were ignored\n", no_seq,
+                         o.previous.c_str());
+        }
+    }
+    const std::vector<gp::PreviousGrid> retired = gp::retired_grids(prepared.parents, previous);
+    if (!retired.empty()) {
+        std::fprintf(stderr,
+                     "geogrid: note: %zu grids of %s belong to parents no longer in %s: retired (see the report)\n",
+                     retired.size(), o.previous.c_str(), o.parents.c_str());
     }
 
     geogrid::ProgressBar bar;
-    const auto results =
-        gp::partition_all(prepared.parents, weights, barriers, options, previous, o.threads, bar.callback());
+    auto results = gp::partition_all(prepared.parents, weights, barriers, options, previous, o.threads, bar.callback());
     bar.finish();
+    // Heavy atoms are located for the reader: lon/lat and the parents' own coordinates.
+    {
+        const geo::crs::Transformer metric_to_lonlat(metric, geo::crs::Crs::wgs84());
+        const geo::crs::Transformer metric_to_parents(metric, parents.crs);
+        for (auto& r : results) {
+            for (auto& h : r.heavy_atoms) {
+                h.lonlat = metric_to_lonlat.transform(h.centroid);
+                h.parents_xy = metric_to_parents.transform(h.centroid);
+            }
+        }
+    }
 
     // Weight that no parent received lies outside every parent (or in a skipped one): say how much.
     double input_weight = 0.0;
@@ -231,8 +258,7 @@ void run(const PartitionOptions& o) {
     std::string outside_note;
     if (outside_weight > 1e-9 * std::max(1.0, input_weight)) {
         char text[256];
-        std::snprintf(text, sizeof text,
-                      "weight %.6g of %.6g (%.2f %%) lies outside every parent and is in no grid",
+        std::snprintf(text, sizeof text, "weight %.6g of %.6g (%.2f %%) lies outside every parent and is in no grid",
                       outside_weight, input_weight, 100.0 * outside_weight / input_weight);
         outside_note = text;
         std::fprintf(stderr, "geogrid: warning: %s (check that --weights covers the same area as --parents)\n",
@@ -296,10 +322,10 @@ void run(const PartitionOptions& o) {
         if (!report) {
             throw geo::IoError("cannot write the report", {o.report, {}, {}});
         }
-        report << gp::markdown_report(results, options, prepared.issues, seconds);
-        report << "Local metric CRS: " << metric.label() << ". Inputs: parents " << o.parents << ", weights "
-               << o.weights << " (" << weights.points.size() << " points, " << weights.polygons.size() << " polygons), "
-               << barriers.size() << " barrier features.\n";
+        report << gp::markdown_report(results, options, prepared.issues, seconds, "Red-grid partition report", retired);
+        report << "Local metric CRS: " << metric.label() << "; parents' CRS: " << parents.crs.label()
+               << ". Inputs: parents " << o.parents << ", weights " << o.weights << " (" << weights.points.size()
+               << " points, " << weights.polygons.size() << " polygons), " << barriers.size() << " barrier features.\n";
         if (!outside_note.empty()) {
             report << "\n**Warning:** " << outside_note << ".\n";
         }

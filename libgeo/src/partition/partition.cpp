@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <numbers>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -47,13 +48,24 @@ double interior_barrier_share(const Geometry& grid, const Geometry& parent_bound
     return std::clamp(interior.intersection(barrier_zone).length() / total, 0.0, 1.0);
 }
 
-std::string format_number(double value) {
-    std::ostringstream out;
-    out << std::setprecision(10) << value;
-    return out.str();
-}
-
 } // namespace
+
+std::vector<PreviousGrid> retired_grids(const std::vector<Parent>& parents, const std::vector<PreviousGrid>& previous) {
+    std::set<std::string> codes;
+    for (const Parent& p : parents) {
+        codes.insert(p.code);
+    }
+    std::vector<PreviousGrid> retired;
+    for (const PreviousGrid& g : previous) {
+        if (codes.count(g.parent_code) == 0) {
+            retired.push_back(g);
+        }
+    }
+    std::sort(retired.begin(), retired.end(), [](const PreviousGrid& a, const PreviousGrid& b) {
+        return std::tie(a.parent_code, a.seq, a.code) < std::tie(b.parent_code, b.seq, b.code);
+    });
+    return retired;
+}
 
 double polsby_popper(double area, double perimeter) noexcept {
     return perimeter > 0 ? 4.0 * std::numbers::pi * area / (perimeter * perimeter) : 0.0;
@@ -116,25 +128,37 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
     // Stable re-partition: keep earlier grids of this parent still in band.
     std::vector<const PreviousGrid*> old;
     for (const PreviousGrid& g : previous) {
-        if (g.parent_code == parent.code && !g.geometry.is_null() && !g.geometry.is_empty()) {
+        if (g.parent_code == parent.code) {
             old.push_back(&g);
         }
     }
-    std::sort(old.begin(), old.end(), [](const PreviousGrid* a, const PreviousGrid* b) { return a->seq < b->seq; });
+    std::sort(old.begin(), old.end(), [](const PreviousGrid* a, const PreviousGrid* b) {
+        return std::tie(a->seq, a->code) < std::tie(b->seq, b->code);
+    });
     int max_seq = 0;
     std::vector<Geometry> kept_geometry;
     std::vector<const PreviousGrid*> kept;
     if (!old.empty()) {
+        // Old grids without a usable polygon cannot be kept; they still count for the largest
+        // seq (retired codes are never reused) and are listed as changed.
         std::vector<Geometry> old_geometry;
-        for (const PreviousGrid* g : old) {
-            old_geometry.push_back(g->geometry);
-            max_seq = std::max(max_seq, g->seq);
+        std::vector<std::size_t> usable;
+        for (std::size_t i = 0; i < old.size(); ++i) {
+            max_seq = std::max(max_seq, old[i]->seq);
+            const Geometry& g = old[i]->geometry;
+            if (!g.is_null() && !g.is_empty() && g.is_valid() && g.type() == core::GeometryType::polygon) {
+                usable.push_back(i);
+                old_geometry.push_back(g);
+            }
         }
-        const std::vector<double> old_weight = weigh_polygons(old_geometry, weights);
+        const std::vector<double> usable_weight = weigh_polygons(old_geometry, weights);
+        std::vector<double> old_weight(old.size(), -1.0);
+        for (std::size_t u = 0; u < usable.size(); ++u) {
+            old_weight[usable[u]] = usable_weight[u];
+        }
         for (std::size_t i = 0; i < old.size(); ++i) {
             const Geometry& g = old[i]->geometry;
-            const bool fits = g.is_valid() && g.type() == core::GeometryType::polygon &&
-                              g.intersection(parent.geometry).area() >= g.area() * (1 - 1e-6);
+            const bool fits = old_weight[i] >= 0.0 && g.intersection(parent.geometry).area() >= g.area() * (1 - 1e-6);
             if (fits && in_band(old_weight[i], options)) {
                 kept.push_back(old[i]);
                 kept_geometry.push_back(g);
@@ -158,8 +182,8 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
     Geometry region = parent.geometry;
     if (!kept_geometry.empty()) {
         // Rounding leaves slivers between kept grids and the parent boundary.
-        region = detail::without_slivers(
-            parent.geometry.difference(Geometry::union_all(kept_geometry)).polygonal_parts());
+        region =
+            detail::without_slivers(parent.geometry.difference(Geometry::union_all(kept_geometry)).polygonal_parts());
     }
     Geometry barrier_zone;
     const Geometry parent_boundary = parent.geometry.boundary();
@@ -181,22 +205,23 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
         const AtomSet atoms = build_atoms(region, weights, barriers, options);
         result.atom_count = atoms.size();
         const Split split = split_atoms(atoms, options, seed);
-        for (const std::string& note : split.notes) {
-            result.notes.push_back(note);
-        }
         const auto parts = static_cast<std::size_t>(split.parts);
         std::vector<std::vector<Geometry>> members(parts);
         std::vector<double> weight(parts, 0.0);
         std::vector<double> interior(parts, 0.0);
         std::vector<double> on_barrier(parts, 0.0);
-        std::vector<double> heaviest(parts, 0.0);
+        std::vector<std::size_t> heavy_part;
         for (std::size_t a = 0; a < atoms.size(); ++a) {
             const auto p = static_cast<std::size_t>(split.part[a]);
             members[p].push_back(atoms.geometry[a]);
             weight[p] += atoms.weight[a];
-            heaviest[p] = std::max(heaviest[p], atoms.weight[a]);
             if (atoms.weight[a] > max) {
-                result.heavy_atoms.push_back({atoms.centroid[a], atoms.weight[a]});
+                HeavyAtom heavy;
+                heavy.centroid = atoms.centroid[a];
+                heavy.weight = atoms.weight[a];
+                heavy.area_m2 = atoms.area[a];
+                result.heavy_atoms.push_back(heavy);
+                heavy_part.push_back(p);
             }
             for (std::size_t e = atoms.offsets[a]; e < atoms.offsets[a + 1]; ++e) {
                 if (split.part[atoms.adjacency[e]] != split.part[a]) {
@@ -224,21 +249,6 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
             } else {
                 grid.boundary_on_barriers = interior_barrier_share(grid.geometry, parent_boundary, barrier_zone);
             }
-            if (!in_band(grid.weight, options)) {
-                std::ostringstream note;
-                if (heaviest[p] > max) {
-                    note << "a grid holds an indivisible atom of weight " << format_number(heaviest[p]) << " > max "
-                         << format_number(max);
-                } else if (grid.weight < options.band_min()) {
-                    note << "a grid has weight " << format_number(grid.weight) << " < min "
-                         << format_number(options.band_min())
-                         << " (its piece of the parent is too light or its neighbours had no weight to spare)";
-                } else {
-                    note << "a grid has weight " << format_number(grid.weight) << " > max " << format_number(max)
-                         << " (its neighbours had no room left in the band)";
-                }
-                result.notes.push_back(note.str());
-            }
             shapes.push_back(grid.geometry);
             fresh.push_back(std::move(grid));
         }
@@ -250,6 +260,26 @@ ParentResult partition_parent(const Parent& parent, const Weights& weights, cons
             fresh[i].code = grid_code(parent.code, fresh[i].seq, options.seq_width);
             result.new_codes.push_back(fresh[i].code);
         }
+        for (std::size_t h = 0; h < heavy_part.size(); ++h) {
+            result.heavy_atoms[h].grid_code = fresh[heavy_part[h]].code;
+        }
+        // Every grid outside the band has the cause the split found, named by its code.
+        std::vector<char> explained(parts, 0);
+        for (const BandProblem& problem : split.problems) {
+            const auto p = static_cast<std::size_t>(problem.part);
+            explained[p] = 1;
+            result.out_of_band.push_back({fresh[p].code, fresh[p].weight, problem.cause, problem.detail});
+        }
+        for (std::size_t p = 0; p < parts; ++p) {
+            if (!explained[p] && !in_band(fresh[p].weight, options)) {
+                // Cannot happen (split_atoms diagnoses every part outside the band); kept so
+                // that a grid outside the band is never silent.
+                result.out_of_band.push_back(
+                    {fresh[p].code, fresh[p].weight, BandCause::atom_granularity, "no cause was recorded for it"});
+            }
+        }
+        std::sort(result.out_of_band.begin(), result.out_of_band.end(),
+                  [](const BandShortfall& a, const BandShortfall& b) { return a.code < b.code; });
     }
     if (!kept.empty()) {
         for (Grid& g : result.grids) {

@@ -58,7 +58,8 @@ GridStats grid_stats(const std::vector<const Grid*>& grids, const Options& optio
 }
 
 std::string markdown_report(const std::vector<ParentResult>& results, const Options& options,
-                            const std::vector<ParentIssue>& issues, double seconds, const std::string& title) {
+                            const std::vector<ParentIssue>& issues, double seconds, const std::string& title,
+                            const std::vector<PreviousGrid>& retired) {
     std::ostringstream out;
     out << "# " << title << "\n\n";
     out << "Target " << num(options.target, 0) << " per grid, band [" << num(options.band_min(), 0) << ", "
@@ -113,11 +114,14 @@ std::string markdown_report(const std::vector<ParentResult>& results, const Opti
 
     bool any_notes = false;
     for (const ParentResult& r : results) {
-        if (r.notes.empty() && r.heavy_atoms.empty()) {
+        if (r.notes.empty() && r.heavy_atoms.empty() && r.out_of_band.empty()) {
             continue;
         }
         if (!any_notes) {
             out << "## Where the band cannot be met\n\n";
+            out << "Every grid outside [" << num(options.band_min(), 0) << ", " << num(options.band_max(), 0)
+                << "] is listed with the cause the run found (docs/partition.md, \"When the band cannot be "
+                   "met\").\n\n";
             any_notes = true;
         }
         out << "### " << r.code << (r.name.empty() ? "" : " " + r.name) << "\n\n";
@@ -125,18 +129,35 @@ std::string markdown_report(const std::vector<ParentResult>& results, const Opti
             out << "- The parent's total weight " << num(r.total_weight) << " is below min " << num(options.band_min())
                 << ": it can only be one grid under the band.\n";
         }
+        for (const BandShortfall& b : r.out_of_band) {
+            out << "- grid " << b.code << " weighs " << num(b.weight) << " "
+                << (b.weight < options.band_min() ? "< min " + num(options.band_min())
+                                                  : "> max " + num(options.band_max()))
+                << " — **" << to_string(b.cause) << "**: " << b.detail << "\n";
+        }
         for (const std::string& note : r.notes) {
             out << "- " << note << "\n";
         }
         for (const HeavyAtom& h : r.heavy_atoms) {
-            out << "- atom at (" << num(h.centroid.x) << ", " << num(h.centroid.y) << ") [local metric CRS] weighs "
-                << num(h.weight) << " > max " << num(options.band_max())
-                << " and cannot be split (one weight feature, or weights stacked on one spot)\n";
+            out << "- atom";
+            if (!h.grid_code.empty()) {
+                out << " in grid " << h.grid_code;
+            }
+            out << " at ";
+            if (h.lonlat) {
+                out << num(h.lonlat->x, 6) << ", " << num(h.lonlat->y, 6) << " (lon, lat WGS 84); ";
+            }
+            if (h.parents_xy && (!h.lonlat || h.parents_xy->x != h.lonlat->x || h.parents_xy->y != h.lonlat->y)) {
+                out << num(h.parents_xy->x, 6) << ", " << num(h.parents_xy->y, 6) << " (parents' CRS); ";
+            }
+            out << num(h.centroid.x) << ", " << num(h.centroid.y) << " (local metric CRS) weighs " << num(h.weight)
+                << " > max " << num(options.band_max()) << " on " << num(h.area_m2, 0)
+                << " m² and cannot be split (one weight feature, or weights stacked on one spot)\n";
         }
         out << "\n";
     }
 
-    bool repartition = false;
+    bool repartition = !retired.empty();
     for (const ParentResult& r : results) {
         repartition = repartition || !r.kept_codes.empty() || !r.changed_codes.empty();
     }
@@ -153,7 +174,21 @@ std::string markdown_report(const std::vector<ParentResult>& results, const Opti
             out << "| " << r.code << " | " << join(r.kept_codes) << " | " << join(r.changed_codes) << " | "
                 << join(r.new_codes) << " |\n";
         }
+        // Grids of parents that are no longer in the input: all retired.
+        for (std::size_t i = 0; i < retired.size();) {
+            std::vector<std::string> codes;
+            std::size_t j = i;
+            for (; j < retired.size() && retired[j].parent_code == retired[i].parent_code; ++j) {
+                codes.push_back(retired[j].code);
+            }
+            out << "| " << escape(retired[i].parent_code) << " (parent gone) | – | " << join(codes) << " | – |\n";
+            i = j;
+        }
         out << "\n";
+        if (!retired.empty()) {
+            out << retired.size() << " grid(s) of the previous partition belong to parents that are not in this "
+                << "input: they are retired.\n\n";
+        }
     }
 
     if (!issues.empty()) {

@@ -8,12 +8,16 @@
 #include <metis.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <iomanip>
+#include <limits>
 #include <mutex>
 #include <numbers>
 #include <random>
 #include <sstream>
 #include <tuple>
+#include <unordered_set>
 
 namespace geo::partition {
 namespace {
@@ -62,6 +66,17 @@ class State {
     [[nodiscard]] const std::vector<int>& assignment() const { return m_part; }
 
     [[nodiscard]] double violation(double w) const { return std::max(0.0, m_min - w) + std::max(0.0, w - m_max); }
+    /// A part's band violation; a part emptied by a merge has none (it is no grid).
+    [[nodiscard]] double part_violation(int p) const { return count(p) == 0 ? 0.0 : violation(weight(p)); }
+
+    /// A new, empty part; its id is returned.
+    int add_part() {
+        m_weight.push_back(0.0);
+        m_area.push_back(0.0);
+        m_perimeter.push_back(0.0);
+        m_count.push_back(0);
+        return parts() - 1;
+    }
 
     void resize(int parts) {
         const auto k = static_cast<std::size_t>(parts);
@@ -215,18 +230,9 @@ class State {
     std::vector<Neighbour> m_neighbours;
 };
 
-// Number of grids for a component of total weight w with n atoms.
-int grids_for(double w, std::size_t n, const Options& options) {
-    const double min = options.band_min();
-    const double max = options.band_max();
-    int k = std::max(1, static_cast<int>(std::lround(w / options.target)));
-    while (k > 1 && w / k < min) {
-        --k;
-    }
-    while (w / k > max && static_cast<std::size_t>(k) < n) {
-        ++k;
-    }
-    return std::min<int>(k, static_cast<int>(std::max<std::size_t>(1, n)));
+// Weights are sums of doubles: compare with the band with this slack.
+double band_eps(const Options& options) {
+    return 1e-9 * std::max(1.0, options.target);
 }
 
 // METIS's allowed imbalance (thousandths above the mean part weight). METIS's
@@ -243,16 +249,24 @@ int metis_ufactor(const Options& options) {
     return static_cast<int>(std::clamp(std::lround(1000.0 * headroom), 30L, 1000L));
 }
 
-// METIS k-way on the sub-graph of `members`; returns a local part per member.
+// METIS k-way on the sub-graph of `members`; returns a local part per member. An atom heavier
+// than the band maximum is a grid over max whatever else it holds, and k already counts it as a
+// grid of its own: METIS sees it with the target weight, so that it balances the light atoms
+// over the other parts instead of treating the heavy atom's excess as weight to share.
 std::vector<int> metis_split(const AtomSet& atoms, const std::vector<std::uint32_t>& members, int k, std::uint64_t seed,
-                             double mean_shared, bool contiguous, int ufactor) {
+                             double mean_shared, const Options& options) {
+    const bool contiguous = options.metis_contiguous;
+    const int ufactor = metis_ufactor(options);
+    const auto vertex_weight = [&](std::uint32_t a) {
+        return atoms.weight[a] > options.band_max() ? options.target : atoms.weight[a];
+    };
     std::vector<idx_t> local(atoms.size(), -1);
     for (std::size_t i = 0; i < members.size(); ++i) {
         local[members[i]] = static_cast<idx_t>(i);
     }
     double total = 0.0;
     for (std::uint32_t a : members) {
-        total += atoms.weight[a];
+        total += vertex_weight(a);
     }
     const double scale = total > 0 ? 1e7 / total : 0.0;
     std::vector<idx_t> xadj{0};
@@ -262,7 +276,7 @@ std::vector<int> metis_split(const AtomSet& atoms, const std::vector<std::uint32
     xadj.reserve(members.size() + 1);
     vwgt.reserve(members.size());
     for (std::uint32_t a : members) {
-        vwgt.push_back(static_cast<idx_t>(std::llround(atoms.weight[a] * scale)) + 1);
+        vwgt.push_back(static_cast<idx_t>(std::llround(vertex_weight(a) * scale)) + 1);
         for (std::size_t e = atoms.offsets[a]; e < atoms.offsets[a + 1]; ++e) {
             const idx_t v = local[atoms.adjacency[e]];
             if (v < 0) {
@@ -279,19 +293,20 @@ std::vector<int> metis_split(const AtomSet& atoms, const std::vector<std::uint32
     idx_t nparts = k;
     idx_t objval = 0;
     std::vector<idx_t> part(members.size(), 0);
-    idx_t options[METIS_NOPTIONS];
+    idx_t metis_options[METIS_NOPTIONS];
     // METIS's random generator (GKlib) is process-global: concurrent calls from
     // several threads would interleave its sequence and break determinism.
     static std::mutex metis_mutex;
     std::lock_guard lock(metis_mutex);
     for (int contig : {contiguous ? 1 : 0, 0}) {
-        METIS_SetDefaultOptions(options);
-        options[METIS_OPTION_SEED] = static_cast<idx_t>(seed % 2147483647ULL);
-        options[METIS_OPTION_CONTIG] = contig;
-        options[METIS_OPTION_NUMBERING] = 0;
-        options[METIS_OPTION_UFACTOR] = static_cast<idx_t>(ufactor);
-        const int rc = METIS_PartGraphKway(&nvtxs, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr,
-                                           adjwgt.data(), &nparts, nullptr, nullptr, options, &objval, part.data());
+        METIS_SetDefaultOptions(metis_options);
+        metis_options[METIS_OPTION_SEED] = static_cast<idx_t>(seed % 2147483647ULL);
+        metis_options[METIS_OPTION_CONTIG] = contig;
+        metis_options[METIS_OPTION_NUMBERING] = 0;
+        metis_options[METIS_OPTION_UFACTOR] = static_cast<idx_t>(ufactor);
+        const int rc =
+            METIS_PartGraphKway(&nvtxs, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr, adjwgt.data(), &nparts,
+                                nullptr, nullptr, metis_options, &objval, part.data());
         if (rc == METIS_OK) {
             return {part.begin(), part.end()};
         }
@@ -403,7 +418,7 @@ void repair_band(const AtomSet& atoms, State& state, const std::vector<std::uint
     const double t = state.target();
     auto any_violation = [&] {
         for (int p = 0; p < state.parts(); ++p) {
-            if (state.violation(state.weight(p)) > 0) {
+            if (state.part_violation(p) > 0) {
                 return true;
             }
         }
@@ -414,7 +429,7 @@ void repair_band(const AtomSet& atoms, State& state, const std::vector<std::uint
         const bool spread = pass % 2 == 1;
         if (spread) {
             std::fill(near_violation.begin(), near_violation.end(), 0);
-            for (std::size_t a = 0; a < atoms.size(); ++a) {
+            for (std::uint32_t a : order) {
                 const int p = state.part(a);
                 if (state.violation(state.weight(p)) > 0) {
                     near_violation[static_cast<std::size_t>(p)] = 1;
@@ -527,7 +542,713 @@ void improve_compactness(const AtomSet& atoms, State& state, const std::vector<s
     }
 }
 
+// --- where boundary moves are not enough ------------------------------------------------------
+
+// A connected component of the atom graph: it is split on its own.
+struct Piece {
+    std::vector<std::uint32_t> members; // ascending atom ids
+    std::vector<std::uint32_t> order;   // the members in the seeded visit order
+    std::vector<std::uint32_t> heavy;   // members heavier than max
+    double weight = 0.0;
+    double area = 0.0;
+    double light = 0.0; // weight of the members of at most max
+    std::uint64_t seed = 0;
+    GridCount count;
+    std::vector<int> tried; // grid counts METIS split it into
+    int attempts = 1;       // METIS splits of the whole piece
+    enum class Exact { not_run, impossible, budget, found } exact = Exact::not_run;
+
+    [[nodiscard]] int heavy_count() const { return static_cast<int>(heavy.size()); }
+};
+
+// How far a piece is from the band: grids outside it, then their summed shortfall.
+struct BandScore {
+    std::size_t bad = 0;
+    double violation = 0.0;
+    [[nodiscard]] bool better_than(const BandScore& o) const {
+        return bad < o.bad || (bad == o.bad && violation < o.violation - 1e-9);
+    }
+};
+
+std::string fmt(double value) {
+    std::ostringstream out;
+    out << std::setprecision(10) << value;
+    return out.str();
+}
+
+std::string join(const std::vector<int>& values) {
+    std::string out;
+    for (int v : values) {
+        out += (out.empty() ? "" : ", ") + std::to_string(v);
+    }
+    return out;
+}
+
+// Exhaustive search for a split of a small piece (at most 64 atoms, weights ≥ 0) into k
+// contiguous groups, each weighing within [min, max]. Atoms of weight 0 only connect: the search
+// covers the weighted atoms with k disjoint connected groups, and the zero atoms left over are
+// joined to a neighbouring group afterwards (the piece is connected, so every one has a path to a
+// group; the groups stay connected and keep their weights). The group holding the lowest
+// weighted atom left is enumerated as a connected set (include/forbid branching on its frontier,
+// so each set is seen once; never extended beyond max; a set just grown by a zero atom is not
+// tried, the smaller set was), and the rest is split recursively, pruned by its connected
+// components (each with weight W needs ⌈W/max⌉ … ⌊W/min⌋ groups) and by remembered failures. It
+// finds a split, proves there is none, or gives up after `budget` steps.
+class ExactSplit {
+  public:
+    enum class Result { found, impossible, budget };
+
+    ExactSplit(std::vector<std::uint64_t> neighbours, std::vector<double> weight, double min, double max, double eps,
+               std::size_t budget)
+        : m_nbr(std::move(neighbours)), m_w(std::move(weight)), m_min(min), m_max(max), m_eps(eps), m_budget(budget) {
+        for (std::size_t i = 0; i < m_w.size(); ++i) {
+            if (m_w[i] > 0.0) {
+                m_weighted |= bit(static_cast<int>(i));
+            }
+        }
+    }
+
+    /// On success `group` holds a group index 0..k-1 per atom.
+    Result solve(int k, std::vector<int>& group) {
+        m_steps = 0;
+        m_out_of_budget = false;
+        m_groups.clear();
+        m_failed.assign(static_cast<std::size_t>(std::max(k, 0)) + 1, {});
+        const std::size_t n = m_w.size();
+        const std::uint64_t all = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+        if (!split(all, k)) {
+            return m_out_of_budget ? Result::budget : Result::impossible;
+        }
+        group.assign(n, -1);
+        std::uint64_t placed = 0;
+        for (std::size_t g = 0; g < m_groups.size(); ++g) {
+            for (std::uint64_t m = m_groups[g]; m; m &= m - 1) {
+                group[static_cast<std::size_t>(low(m))] = static_cast<int>(g);
+            }
+            placed |= m_groups[g];
+        }
+        // Zero atoms left over join a neighbouring group, in waves from the groups outwards.
+        for (bool grew = true; grew && placed != all;) {
+            grew = false;
+            for (std::uint64_t m = all & ~placed; m; m &= m - 1) {
+                const int v = low(m);
+                const std::uint64_t next = m_nbr[static_cast<std::size_t>(v)] & placed;
+                if (next) {
+                    group[static_cast<std::size_t>(v)] = group[static_cast<std::size_t>(low(next))];
+                    placed |= bit(v);
+                    grew = true;
+                }
+            }
+        }
+        return placed == all ? Result::found : Result::impossible;
+    }
+
+  private:
+    static int low(std::uint64_t mask) { return std::countr_zero(mask); }
+    static std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
+
+    [[nodiscard]] double weight_of(std::uint64_t mask) const {
+        double w = 0.0;
+        for (mask &= m_weighted; mask; mask &= mask - 1) {
+            w += m_w[static_cast<std::size_t>(low(mask))];
+        }
+        return w;
+    }
+
+    [[nodiscard]] std::uint64_t component(std::uint64_t rest, int start) const {
+        std::uint64_t seen = bit(start);
+        std::uint64_t frontier = seen;
+        while (frontier) {
+            std::uint64_t next = 0;
+            for (std::uint64_t f = frontier; f; f &= f - 1) {
+                next |= m_nbr[static_cast<std::size_t>(low(f))];
+            }
+            next &= rest & ~seen;
+            seen |= next;
+            frontier = next;
+        }
+        return seen;
+    }
+
+    bool split(std::uint64_t rest, int groups) {
+        if ((rest & m_weighted) == 0) {
+            return groups == 0;
+        }
+        if (groups <= 0 || ++m_steps > m_budget) {
+            m_out_of_budget = m_out_of_budget || m_steps > m_budget;
+            return false;
+        }
+        // Each connected component of the rest holding weight is split on its own: count its
+        // groups (components of zero atoms only are left over).
+        int lo = 0;
+        int hi = 0;
+        std::uint64_t single = 0;
+        for (std::uint64_t left = rest & m_weighted; left;) {
+            const std::uint64_t c = component(rest, low(left));
+            left &= ~c;
+            const double w = weight_of(c);
+            const int c_lo = std::max(1, static_cast<int>(std::ceil((w - m_eps) / m_max)));
+            const int c_hi = static_cast<int>(std::floor((w + m_eps) / m_min));
+            if (c_lo > c_hi) {
+                return false;
+            }
+            lo += c_lo;
+            hi += c_hi;
+            single = c;
+        }
+        if (groups < lo || groups > hi) {
+            return false;
+        }
+        if (groups == 1) { // one component, its weight in the band
+            m_groups.push_back(single);
+            return true;
+        }
+        // The same rest is reached through different first groups: remember the failures.
+        auto& failed = m_failed[static_cast<std::size_t>(groups)];
+        if (failed.count(rest) != 0) {
+            return false;
+        }
+        const int r = low(rest & m_weighted);
+        if (grow(bit(r), m_w[static_cast<std::size_t>(r)], true, m_nbr[static_cast<std::size_t>(r)] & rest, 0, rest,
+                 groups)) {
+            return true;
+        }
+        if (!m_out_of_budget && failed.size() < max_memo) {
+            failed.insert(rest);
+        }
+        return false;
+    }
+
+    bool grow(std::uint64_t set, double w, bool try_it, std::uint64_t frontier, std::uint64_t forbidden,
+              std::uint64_t rest, int groups) {
+        if (m_out_of_budget) {
+            return false;
+        }
+        if (try_it && w >= m_min - m_eps && split(rest & ~set, groups - 1)) {
+            m_groups.push_back(set);
+            return true;
+        }
+        while (frontier) {
+            const int v = low(frontier);
+            frontier &= frontier - 1;
+            const double wv = w + m_w[static_cast<std::size_t>(v)];
+            if (wv <= m_max + m_eps) {
+                const std::uint64_t grown = frontier | (m_nbr[static_cast<std::size_t>(v)] & rest & ~set & ~forbidden);
+                if (grow(set | bit(v), wv, (m_weighted & bit(v)) != 0, grown & ~bit(v), forbidden, rest, groups)) {
+                    return true;
+                }
+            }
+            forbidden |= bit(v);
+            if (m_out_of_budget || ++m_steps > m_budget) {
+                m_out_of_budget = true;
+                return false;
+            }
+        }
+        return false;
+    }
+
+    static constexpr std::size_t max_memo = 500'000;
+    std::vector<std::uint64_t> m_nbr;
+    std::vector<double> m_w;
+    double m_min;
+    double m_max;
+    double m_eps;
+    std::size_t m_budget;
+    std::uint64_t m_weighted = 0; ///< atoms of positive weight
+    std::size_t m_steps = 0;
+    bool m_out_of_budget = false;
+    std::vector<std::uint64_t> m_groups;
+    std::vector<std::unordered_set<std::uint64_t>> m_failed; ///< per number of groups: rests with no split
+};
+
+// After METIS and the band repair, the band is fixed where it is still missed, piece by piece:
+// an under-min part merges into a neighbour (or is spread over its neighbours) within max, an
+// over-max part is cut in two, and when that is not enough the piece is split again with the
+// other feasible grid counts, nearest first. Every step is kept only when it lowers the band
+// violation of the piece, so a fix never makes another grid leave the band.
+class BandFixer {
+  public:
+    BandFixer(const AtomSet& atoms, State& state, const Options& options, double mean_shared)
+        : m_atoms(atoms), m_state(state), m_options(options), m_mean_shared(mean_shared), m_eps(band_eps(options)) {}
+
+    void settle(Piece& piece) {
+        if (!needs_fix(piece)) {
+            return;
+        }
+        local_fixes(piece);
+        const int k0 = piece.tried.front();
+        const int now = static_cast<int>(parts_of(piece).size());
+        // (k, METIS seed round) to split the piece with afresh, in this order.
+        std::vector<std::pair<int, std::uint64_t>> attempts;
+        // A merge or a cut changed the number of grids: a fresh split into that many usually
+        // has better shapes than the patched one, so it is tried first and kept when it meets
+        // the band at least as well.
+        if (now != k0) {
+            attempts.emplace_back(now, 0);
+        }
+        // Still outside the band: the first k with other METIS seeds (a different first split
+        // often leaves the repair an easier band to meet), then the other feasible k, nearest
+        // first, each with a few seeds. One METIS run on a large piece costs seconds and there a
+        // different k rarely helps a local shortfall: one try only.
+        if (needs_fix(piece) && piece.count.feasible) {
+            const bool large = piece.members.size() > 50000;
+            const int seeds = large ? 1 : 6;
+            std::vector<int> ks;
+            for (int k = piece.heavy_count() + piece.count.lo; k <= piece.heavy_count() + piece.count.hi; ++k) {
+                if (k != k0 && k >= 1 && static_cast<std::size_t>(k) <= piece.members.size()) {
+                    ks.push_back(k);
+                }
+            }
+            std::stable_sort(ks.begin(), ks.end(), [k0](int a, int b) { return std::abs(a - k0) < std::abs(b - k0); });
+            ks.resize(std::min<std::size_t>(ks.size(), large ? 1 : 4));
+            if (!large) {
+                ks.insert(ks.begin(), k0);
+            }
+            for (int k : ks) {
+                for (int r = k == k0 ? 1 : 0; r < seeds; ++r) {
+                    if (!(k == now && r == 0 && now != k0)) {
+                        attempts.emplace_back(k, static_cast<std::uint64_t>(r));
+                    }
+                }
+            }
+        }
+        BandScore best = score(piece);
+        std::vector<int> best_parts = snapshot(piece);
+        for (const auto& [k, round] : attempts) {
+            resplit(piece, k, round);
+            const BandScore s = score(piece);
+            if (s.better_than(best) || (k == now && round == 0 && !best.better_than(s))) {
+                best = s;
+                best_parts = snapshot(piece);
+            }
+            if (!needs_fix(piece)) {
+                break;
+            }
+        }
+        restore(piece, best_parts);
+        if (needs_fix(piece)) {
+            exact(piece);
+        }
+    }
+
+    // Every part of the piece still outside the band, with the cause.
+    void diagnose(const Piece& piece, std::vector<BandProblem>& problems) {
+        const double min = m_options.band_min();
+        const double max = m_options.band_max();
+        for (int p : parts_of(piece)) {
+            if (m_state.part_violation(p) <= m_eps) {
+                continue;
+            }
+            BandProblem problem;
+            problem.part = p;
+            problem.weight = m_state.weight(p);
+            std::ostringstream detail;
+            for (std::uint32_t a : piece.heavy) {
+                if (m_state.part(a) == p) {
+                    problem.heavy_atoms.push_back(a);
+                }
+            }
+            if (!problem.heavy_atoms.empty()) {
+                problem.cause = BandCause::heavy_atom;
+                detail << "it holds " << problem.heavy_atoms.size() << " indivisible atom"
+                       << (problem.heavy_atoms.size() > 1 ? "s" : "") << " heavier than max " << fmt(max) << ":";
+                for (std::uint32_t a : problem.heavy_atoms) {
+                    detail << " weight " << fmt(m_atoms.weight[a]) << " (" << std::lround(m_atoms.area[a]) << " m²)";
+                }
+            } else if (piece.weight < min - m_eps) {
+                problem.cause = BandCause::piece_below_min;
+                detail << "its connected piece of the parent (" << std::lround(piece.area) << " m², "
+                       << piece.members.size() << " atoms) weighs " << fmt(piece.weight) << " < min " << fmt(min)
+                       << ": it is one grid";
+            } else if (!piece.count.feasible) {
+                problem.cause = BandCause::no_grid_count;
+                detail << "its connected piece weighs " << fmt(piece.light)
+                       << (piece.heavy.empty() ? "" : " without its atoms heavier than max") << ": " << piece.count.lo
+                       << " grids are needed to stay at or below max " << fmt(max) << " but at most " << piece.count.hi
+                       << " stay at or above min " << fmt(min) << "; " << piece.tried.front() - piece.heavy_count()
+                       << " grids were made";
+            } else {
+                problem.cause = BandCause::atom_granularity;
+                describe_granularity(piece, p, detail);
+            }
+            problem.detail = detail.str();
+            problems.push_back(std::move(problem));
+        }
+    }
+
+  private:
+    [[nodiscard]] std::vector<int> parts_of(const Piece& piece) const {
+        std::vector<int> parts;
+        for (std::uint32_t a : piece.members) {
+            parts.push_back(m_state.part(a));
+        }
+        std::sort(parts.begin(), parts.end());
+        parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+        return parts;
+    }
+
+    [[nodiscard]] bool holds_heavy(const Piece& piece, int p) const {
+        return std::any_of(piece.heavy.begin(), piece.heavy.end(),
+                           [&](std::uint32_t a) { return m_state.part(a) == p; });
+    }
+
+    [[nodiscard]] BandScore score(const Piece& piece) const {
+        BandScore s;
+        for (int p : parts_of(piece)) {
+            const double v = m_state.part_violation(p);
+            if (v > m_eps) {
+                s.bad += 1;
+                s.violation += v;
+            }
+        }
+        return s;
+    }
+
+    // A part outside the band that no hard cause explains (heavy atom, light piece).
+    [[nodiscard]] bool needs_fix(const Piece& piece) const {
+        if (piece.weight < m_options.band_min() - m_eps) {
+            return false;
+        }
+        for (int p : parts_of(piece)) {
+            if (m_state.part_violation(p) > m_eps && !holds_heavy(piece, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [[nodiscard]] std::vector<int> snapshot(const Piece& piece) const {
+        std::vector<int> parts;
+        parts.reserve(piece.members.size());
+        for (std::uint32_t a : piece.members) {
+            parts.push_back(m_state.part(a));
+        }
+        return parts;
+    }
+
+    void restore(const Piece& piece, const std::vector<int>& parts) {
+        for (std::size_t i = 0; i < piece.members.size(); ++i) {
+            m_state.assign(piece.members[i], parts[i]);
+        }
+        m_state.recompute();
+    }
+
+    // Shared boundary from part p to each neighbouring part.
+    [[nodiscard]] std::vector<std::pair<int, double>> touching(const Piece& piece, int p) const {
+        std::vector<std::pair<int, double>> out;
+        for (std::uint32_t a : piece.members) {
+            if (m_state.part(a) != p) {
+                continue;
+            }
+            for (std::size_t e = m_atoms.offsets[a]; e < m_atoms.offsets[a + 1]; ++e) {
+                const int q = m_state.part(m_atoms.adjacency[e]);
+                if (q == p) {
+                    continue;
+                }
+                auto it = std::find_if(out.begin(), out.end(), [q](const auto& x) { return x.first == q; });
+                if (it == out.end()) {
+                    out.emplace_back(q, m_atoms.shared_length[e]);
+                } else {
+                    it->second += m_atoms.shared_length[e];
+                }
+            }
+        }
+        return out;
+    }
+
+    // Under-min part p joins the neighbour it shares most boundary with among those that stay
+    // within max: the two are adjacent, so the union is contiguous.
+    bool merge(const Piece& piece, int p) {
+        const double max = m_options.band_max();
+        int best = -1;
+        double best_shared = 0.0;
+        for (const auto& [q, shared] : touching(piece, p)) {
+            if (m_state.weight(p) + m_state.weight(q) <= max + m_eps &&
+                (best < 0 || shared > best_shared || (shared == best_shared && q < best))) {
+                best = q;
+                best_shared = shared;
+            }
+        }
+        if (best < 0) {
+            return false;
+        }
+        for (std::uint32_t a : piece.members) {
+            if (m_state.part(a) == p) {
+                m_state.assign(a, best);
+            }
+        }
+        m_state.recompute();
+        return true;
+    }
+
+    // Under-min part p handed out atom by atom to neighbours with room below max; undone
+    // unless p empties completely.
+    bool spread(const Piece& piece, int p) {
+        const double max = m_options.band_max();
+        const std::vector<int> before = snapshot(piece);
+        for (bool moved = true; moved && m_state.count(p) > 0;) {
+            moved = false;
+            for (std::uint32_t a : piece.order) {
+                if (m_state.part(a) != p) {
+                    continue;
+                }
+                const auto& nbs = m_state.neighbours(a);
+                double own = 0.0;
+                int best = -1;
+                double best_shared = 0.0;
+                double best_eff = 0.0;
+                for (const auto& nb : nbs) {
+                    if (nb.part == p) {
+                        own = nb.eff_shared;
+                    } else if (m_state.weight(nb.part) + m_atoms.weight[a] <= max + m_eps &&
+                               (best < 0 || nb.shared > best_shared)) {
+                        best = nb.part;
+                        best_shared = nb.shared;
+                        best_eff = nb.eff_shared;
+                    }
+                }
+                if (best >= 0) {
+                    m_state.move(a, best, own, best_eff);
+                    moved = true;
+                }
+            }
+        }
+        if (m_state.count(p) > 0) {
+            restore(piece, before);
+            return false;
+        }
+        return true;
+    }
+
+    // Over-max part p (no heavy atom) cut in two by METIS; kept when the piece's band
+    // violation drops after the band repair.
+    bool bisect(Piece& piece, int p) {
+        const BandScore was = score(piece);
+        const std::vector<int> before = snapshot(piece);
+        std::vector<std::uint32_t> members;
+        for (std::uint32_t a : piece.members) {
+            if (m_state.part(a) == p) {
+                members.push_back(a);
+            }
+        }
+        const std::vector<int> half = metis_split(m_atoms, members, 2, piece.seed, m_mean_shared, m_options);
+        const int q = m_state.add_part();
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (half[i] == 1) {
+                m_state.assign(members[i], q);
+            }
+        }
+        m_state.recompute();
+        repair_contiguity(m_atoms, m_state);
+        repair_band(m_atoms, m_state, piece.order, m_options.max_passes);
+        if (score(piece).better_than(was)) {
+            return true;
+        }
+        restore(piece, before);
+        return false;
+    }
+
+    void local_fixes(Piece& piece) {
+        const double min = m_options.band_min();
+        const double max = m_options.band_max();
+        for (int round = 0; round < 8; ++round) {
+            bool changed = false;
+            std::vector<int> parts = parts_of(piece);
+            std::sort(parts.begin(), parts.end(), [&](int a, int b) {
+                return std::make_pair(m_state.weight(a), a) < std::make_pair(m_state.weight(b), b);
+            });
+            for (int p : parts) {
+                if (m_state.count(p) > 0 && m_state.weight(p) < min - m_eps) {
+                    changed = merge(piece, p) || spread(piece, p) || changed;
+                }
+            }
+            for (int p : parts_of(piece)) {
+                if (m_state.count(p) >= 2 && m_state.weight(p) > max + m_eps && !holds_heavy(piece, p)) {
+                    changed = bisect(piece, p) || changed;
+                }
+            }
+            if (!changed) {
+                break;
+            }
+            repair_band(m_atoms, m_state, piece.order, m_options.max_passes);
+        }
+    }
+
+    // The piece split afresh into k parts (new part ids), then repaired and fixed.
+    void resplit(Piece& piece, int k, std::uint64_t round) {
+        if (std::find(piece.tried.begin(), piece.tried.end(), k) == piece.tried.end()) {
+            piece.tried.push_back(k);
+        }
+        piece.attempts += 1;
+        const std::vector<int> local =
+            metis_split(m_atoms, piece.members, k, piece.seed + 7919 * round, m_mean_shared, m_options);
+        std::vector<int> ids(static_cast<std::size_t>(k));
+        for (int& id : ids) {
+            id = m_state.add_part();
+        }
+        for (std::size_t i = 0; i < piece.members.size(); ++i) {
+            m_state.assign(piece.members[i], ids[static_cast<std::size_t>(local[i])]);
+        }
+        m_state.recompute();
+        repair_contiguity(m_atoms, m_state);
+        repair_band(m_atoms, m_state, piece.order, m_options.max_passes);
+        local_fixes(piece);
+    }
+
+    // The heuristics failed: a small piece without heavy atoms is searched exhaustively for a
+    // split in band, for each feasible k nearest the first; a split found replaces the current
+    // one (the compactness search polishes it later), else the piece is proven impossible.
+    void exact(Piece& piece) {
+        constexpr std::size_t budget = 5'000'000; // ~0.1 s
+        const std::size_t n = piece.members.size();
+        if (n > 64 || !piece.heavy.empty() || !piece.count.feasible) {
+            return;
+        }
+        std::vector<std::int32_t> local(m_atoms.size(), -1);
+        for (std::size_t i = 0; i < n; ++i) {
+            local[piece.members[i]] = static_cast<std::int32_t>(i);
+        }
+        std::vector<std::uint64_t> nbr(n, 0);
+        std::vector<double> w(n, 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t a = piece.members[i];
+            w[i] = m_atoms.weight[a];
+            if (w[i] < 0) {
+                return; // the pruning needs weights ≥ 0
+            }
+            for (std::size_t e = m_atoms.offsets[a]; e < m_atoms.offsets[a + 1]; ++e) {
+                const std::int32_t j = local[m_atoms.adjacency[e]];
+                if (j >= 0) {
+                    nbr[i] |= std::uint64_t{1} << j;
+                }
+            }
+        }
+        ExactSplit search(std::move(nbr), std::move(w), m_options.band_min(), m_options.band_max(), m_eps, budget);
+        const int k0 = piece.tried.front();
+        std::vector<int> ks;
+        for (int k = piece.count.lo; k <= piece.count.hi && static_cast<std::size_t>(k) <= n; ++k) {
+            ks.push_back(k);
+        }
+        std::stable_sort(ks.begin(), ks.end(), [k0](int a, int b) { return std::abs(a - k0) < std::abs(b - k0); });
+        piece.exact = Piece::Exact::impossible;
+        for (int k : ks) {
+            std::vector<int> group;
+            const ExactSplit::Result result = search.solve(k, group);
+            if (result == ExactSplit::Result::budget) {
+                piece.exact = Piece::Exact::budget;
+            } else if (result == ExactSplit::Result::found) {
+                piece.exact = Piece::Exact::found;
+                std::vector<int> ids(static_cast<std::size_t>(k));
+                for (int& id : ids) {
+                    id = m_state.add_part();
+                }
+                for (std::size_t i = 0; i < n; ++i) {
+                    m_state.assign(piece.members[i], ids[static_cast<std::size_t>(group[i])]);
+                }
+                m_state.recompute();
+                return;
+            }
+        }
+    }
+
+    // The facts behind "atom granularity": the part, its neighbours, and what was tried.
+    void describe_granularity(const Piece& piece, int p, std::ostringstream& out) {
+        const double max = m_options.band_max();
+        auto makeup = [&](int q) {
+            double heaviest = 0.0;
+            for (std::uint32_t a : piece.members) {
+                if (m_state.part(a) == q) {
+                    heaviest = std::max(heaviest, m_atoms.weight[a]);
+                }
+            }
+            std::ostringstream m;
+            m << m_state.count(q) << " atom" << (m_state.count(q) > 1 ? "s" : "") << ", heaviest " << fmt(heaviest);
+            return m.str();
+        };
+        const int lo = piece.heavy_count() + piece.count.lo;
+        const int hi = piece.heavy_count() + piece.count.hi;
+        const std::string ks = lo == hi ? std::to_string(lo) : std::to_string(lo) + "–" + std::to_string(hi);
+        if (piece.exact == Piece::Exact::impossible) {
+            out << "no split of its piece (" << piece.members.size() << " atoms, total " << fmt(piece.weight)
+                << ") into k = " << ks << " contiguous grids puts every grid in the band (exhaustive search)";
+        } else {
+            out << "the repair found no fix for its piece (" << piece.members.size() << " atoms, total "
+                << fmt(piece.weight) << "): merges, cuts in two, atom moves and k = " << join(piece.tried) << " ("
+                << piece.attempts << " METIS splits) all left it outside";
+            if (piece.exact == Piece::Exact::budget) {
+                out << "; the exhaustive search ran out of its step budget";
+            } else if (!piece.heavy.empty()) {
+                out << "; no exhaustive search (the piece has atoms heavier than max)";
+            } else {
+                out << "; no exhaustive search (more than 64 atoms)";
+            }
+        }
+        out << "; the grid is " << makeup(p);
+        const auto nbs = touching(piece, p);
+        if (!nbs.empty()) {
+            out << "; its neighbours weigh";
+            for (std::size_t i = 0; i < nbs.size(); ++i) {
+                const int q = nbs[i].first;
+                out << (i ? ", " : " ") << fmt(m_state.weight(q)) << " (" << makeup(q) << ")";
+            }
+            if (m_state.weight(p) < m_options.band_min()) {
+                double lightest = std::numeric_limits<double>::infinity();
+                for (const auto& nb : nbs) {
+                    lightest = std::min(lightest, m_state.weight(nb.first));
+                }
+                out << "; a merge with the lightest would weigh " << fmt(m_state.weight(p) + lightest) << " > max "
+                    << fmt(max);
+            }
+        }
+    }
+
+    const AtomSet& m_atoms;
+    State& m_state;
+    const Options& m_options;
+    double m_mean_shared;
+    double m_eps;
+};
+
 } // namespace
+
+const char* to_string(BandCause cause) noexcept {
+    switch (cause) {
+    case BandCause::heavy_atom: return "indivisible heavy atom";
+    case BandCause::piece_below_min: return "piece below min";
+    case BandCause::no_grid_count: return "no whole number of grids fits the band";
+    case BandCause::atom_granularity: return "atom granularity";
+    }
+    return "?";
+}
+
+GridCount grid_count(double light, int heavy, const Options& options) {
+    const double min = options.band_min();
+    const double max = options.band_max();
+    const double eps = band_eps(options);
+    GridCount g;
+    if (light <= eps) {
+        g.lo = g.hi = 0;
+        g.k = std::max(1, heavy);
+        return g;
+    }
+    g.lo = std::max(1, static_cast<int>(std::ceil((light - eps) / max)));
+    g.hi = static_cast<int>(std::floor((light + eps) / min));
+    g.feasible = g.lo <= g.hi;
+    const int want = std::max(1, static_cast<int>(std::lround(light / options.target)));
+    int k = 0;
+    if (g.feasible) {
+        k = std::clamp(want, g.lo, g.hi);
+    } else if (heavy > 0 && light < min) {
+        k = 0; // the light atoms join the heavy atoms' grids (over max anyway)
+    } else {
+        // No k puts every grid in the band: the one with the smaller total shortfall.
+        const double short_lo = g.lo * min - light;
+        const double short_hi = g.hi > 0 ? light - g.hi * max : std::numeric_limits<double>::infinity();
+        k = short_lo <= short_hi ? g.lo : g.hi;
+    }
+    g.k = std::max(1, heavy + k);
+    return g;
+}
 
 Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t seed) {
     Split split;
@@ -538,11 +1259,20 @@ Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t se
     if (options.target <= 0) {
         throw InputError("target weight per grid must be positive");
     }
+    const double max = options.band_max();
     int component_count = 0;
     const std::vector<int> component = atom_components(atoms, component_count);
-    std::vector<std::vector<std::uint32_t>> members(static_cast<std::size_t>(component_count));
+    std::vector<Piece> pieces(static_cast<std::size_t>(component_count));
     for (std::size_t i = 0; i < n; ++i) {
-        members[static_cast<std::size_t>(component[i])].push_back(static_cast<std::uint32_t>(i));
+        Piece& piece = pieces[static_cast<std::size_t>(component[i])];
+        piece.members.push_back(static_cast<std::uint32_t>(i));
+        piece.weight += atoms.weight[i];
+        piece.area += atoms.area[i];
+        if (atoms.weight[i] > max) {
+            piece.heavy.push_back(static_cast<std::uint32_t>(i));
+        } else {
+            piece.light += atoms.weight[i];
+        }
     }
     double mean_shared = 0.0;
     for (double s : atoms.shared_length) {
@@ -552,29 +1282,20 @@ Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t se
 
     std::vector<int> part(n, 0);
     int parts = 0;
-    for (std::size_t c = 0; c < members.size(); ++c) {
-        double w = 0.0;
-        double area = 0.0;
-        for (std::uint32_t a : members[c]) {
-            w += atoms.weight[a];
-            area += atoms.area[a];
-        }
-        const int k = grids_for(w, members[c].size(), options);
-        if (w < options.band_min()) {
-            std::ostringstream note;
-            note << "a connected piece of " << std::lround(area) << " m² holds weight " << w << ", below min "
-                 << options.band_min() << ": it becomes one grid under the band";
-            split.notes.push_back(note.str());
-        }
+    for (std::size_t c = 0; c < pieces.size(); ++c) {
+        Piece& piece = pieces[c];
+        piece.seed = seed + c;
+        piece.count = grid_count(piece.light, piece.heavy_count(), options);
+        const int k = std::min(piece.count.k, static_cast<int>(piece.members.size()));
+        piece.tried.push_back(k);
         if (k == 1) {
-            for (std::uint32_t a : members[c]) {
+            for (std::uint32_t a : piece.members) {
                 part[a] = parts;
             }
         } else {
-            const std::vector<int> local = metis_split(atoms, members[c], k, seed + c, mean_shared,
-                                                       options.metis_contiguous, metis_ufactor(options));
-            for (std::size_t i = 0; i < members[c].size(); ++i) {
-                part[members[c][i]] = parts + local[i];
+            const std::vector<int> local = metis_split(atoms, piece.members, k, piece.seed, mean_shared, options);
+            for (std::size_t i = 0; i < piece.members.size(); ++i) {
+                part[piece.members[i]] = parts + local[i];
             }
         }
         parts += k;
@@ -583,11 +1304,21 @@ Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t se
     State state(atoms, std::move(part), parts, options.band_min(), options.band_max(), options.target);
     repair_contiguity(atoms, state);
     const std::vector<std::uint32_t> order = visit_order(n, seed);
+    for (std::uint32_t a : order) {
+        pieces[static_cast<std::size_t>(component[a])].order.push_back(a);
+    }
+    BandFixer fixer(atoms, state, options, mean_shared);
     if (options.repair_band) {
         repair_band(atoms, state, order, options.max_passes);
+        for (Piece& piece : pieces) {
+            fixer.settle(piece);
+        }
     }
     if (options.improve) {
         improve_compactness(atoms, state, order, options.max_passes);
+    }
+    for (const Piece& piece : pieces) {
+        fixer.diagnose(piece, split.problems);
     }
     // Number the non-empty parts by their lowest atom id.
     std::vector<int> renumber(static_cast<std::size_t>(state.parts()), -1);
@@ -598,6 +1329,9 @@ Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t se
             r = split.parts++;
         }
         split.part[i] = r;
+    }
+    for (BandProblem& problem : split.problems) {
+        problem.part = renumber[static_cast<std::size_t>(problem.part)];
     }
     return split;
 }

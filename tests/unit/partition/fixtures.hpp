@@ -126,6 +126,24 @@ inline std::vector<Geometry> monaco_roads() {
     return out;
 }
 
+/// Monaco's buildings (OSM), one point per building in UTM 32N: the residents' proxy of the
+/// integration test (each counts 1; tests/data/partition/make_monaco_fixture.sh).
+inline std::vector<geo::partition::WeightPoint> monaco_buildings() {
+    std::ifstream in(std::string(GEO_TEST_DATA_DIR) + "/partition/monaco_buildings_utm32.geojson");
+    if (!in) {
+        throw std::runtime_error("cannot open the Monaco buildings fixture");
+    }
+    const nlohmann::json doc = nlohmann::json::parse(in);
+    std::vector<geo::partition::WeightPoint> out;
+    for (const auto& f : doc.at("features")) {
+        const auto& g = f.at("geometry");
+        if (g.at("type") == "Point") {
+            out.push_back({{g.at("coordinates")[0].get<double>(), g.at("coordinates")[1].get<double>()}, 1.0});
+        }
+    }
+    return out;
+}
+
 /// Seeded synthetic residents inside `area`: half uniform, half in a few
 /// Gaussian clusters (so weights are uneven, as in a real town).
 inline std::vector<geo::partition::WeightPoint> synthetic_points(const Geometry& area, std::size_t count,

@@ -78,19 +78,48 @@ AtomSet build_atoms(const core::Geometry& region, const Weights& weights, const 
 /// areal share): used for the weight of kept grids and for baselines.
 std::vector<double> weigh_polygons(const std::vector<core::Geometry>& polygons, const Weights& weights);
 
+/// A part of a split that stays outside the band, and the measured reason.
+struct BandProblem {
+    int part = 0;
+    double weight = 0.0;
+    BandCause cause = BandCause::atom_granularity;
+    std::vector<std::uint32_t> heavy_atoms; ///< BandCause::heavy_atom: the atoms heavier than max in the part
+    std::string detail;                     ///< the facts behind the cause (weights, counts, what was tried)
+};
+
 /// A split of the atoms into parts: part id per atom, 0..parts-1.
 struct Split {
     std::vector<int> part;
     int parts = 0;
-    std::vector<std::string> notes; ///< why the band could not be met, where it could not
+    std::vector<BandProblem> problems; ///< every part outside the band, with its cause
 };
 
-/// Balanced contiguous split (see docs/partition.md): per connected component
-/// of the atom graph k = max(1, round(total/target)) adjusted to the band,
-/// METIS k-way with contiguity on vertex weights = atom weights and edge
-/// weights = shared length (barrier edges discounted so cuts prefer them),
-/// then contiguity repair, band repair by boundary moves and a compactness
-/// local search that keeps band and contiguity. Deterministic for a seed.
+/// The number of grids for a connected piece of `light` weight (its atoms of at most max) and
+/// `heavy` atoms heavier than max (each ends up in a grid over max whatever k is):
+/// k = heavy + k', where k' is round(light/target) clamped to the feasible range
+/// [lo, hi] = [⌈light/max⌉, ⌊light/min⌋] (every grid of the light weight can then be in the
+/// band). When lo > hi no k' can: the one with the smaller total shortfall (lo·min − light
+/// against light − hi·max) is used. Light weight below min next to heavy atoms gets no grid
+/// of its own (k' = 0: it joins their grids instead of being a grid under the band).
+struct GridCount {
+    int k = 1;
+    int lo = 1;
+    int hi = 1;
+    bool feasible = true; ///< lo ≤ hi
+};
+[[nodiscard]] GridCount grid_count(double light, int heavy, const Options& options);
+
+/// Balanced contiguous split (see docs/partition.md, rule 4): per connected
+/// component of the atom graph k from grid_count, METIS k-way with contiguity
+/// on vertex weights = atom weights and edge weights = shared length (barrier
+/// edges discounted so cuts prefer them), then contiguity repair, band repair
+/// by boundary moves; where a part is still outside the band: merge an
+/// under-min part into a neighbour (or spread it over its neighbours) within
+/// max, cut an over-max part in two, and else try the other feasible k for
+/// that component; then a compactness local search that keeps band and
+/// contiguity. Parts still outside the band are listed in Split::problems
+/// with the cause found (heavy atom, piece below min, no feasible k, atom
+/// granularity). Deterministic for a seed.
 Split split_atoms(const AtomSet& atoms, const Options& options, std::uint64_t seed);
 
 /// Union of atoms (a grid's polygon): GEOS coverage union, verified (area

@@ -102,8 +102,32 @@ struct Grid {
 /// An atom heavier than the band maximum that could not be split further
 /// (e.g. one point carrying more weight than max).
 struct HeavyAtom {
-    core::XY centroid;
+    core::XY centroid; ///< metric CRS of the inputs
     double weight = 0.0;
+    double area_m2 = 0.0;
+    std::string grid_code; ///< the grid holding it
+    /// The centroid in WGS 84 longitude/latitude and in the parents' CRS: filled by callers
+    /// that know the CRS (the CLI), printed by the report next to the metric coordinates.
+    std::optional<core::XY> lonlat;
+    std::optional<core::XY> parents_xy;
+};
+
+/// Why a grid is outside the band (docs/partition.md, "When the band cannot be met").
+enum class BandCause {
+    heavy_atom,       ///< it holds an atom heavier than max (one weight feature, or weights on one spot)
+    piece_below_min,  ///< its connected piece of the parent weighs less than min: one grid
+    no_grid_count,    ///< no whole number of grids puts its piece's weight inside the band
+    atom_granularity, ///< merge, split, atom moves and the other feasible k all failed here
+};
+
+[[nodiscard]] const char* to_string(BandCause cause) noexcept;
+
+/// A grid outside the band and the reason the run found for it.
+struct BandShortfall {
+    std::string code;
+    double weight = 0.0;
+    BandCause cause = BandCause::atom_granularity;
+    std::string detail; ///< the facts (weights, atoms, what was tried)
 };
 
 /// Result for one parent: its grids plus what the report needs.
@@ -122,7 +146,8 @@ struct ParentResult {
     std::vector<std::string> kept_codes;
     std::vector<std::string> changed_codes; ///< previous codes not kept (re-partitioned)
     std::vector<std::string> new_codes;
-    std::vector<std::string> notes; ///< honest explanations (band unreachable, ...)
+    std::vector<BandShortfall> out_of_band; ///< every grid outside [min, max], with its cause
+    std::vector<std::string> notes;         ///< other honest notes (a grid that is not one polygon, ...)
     double seconds = 0.0;
 };
 
@@ -139,6 +164,11 @@ std::vector<ParentResult> partition_all(const std::vector<Parent>& parents, cons
                                         const std::vector<core::Geometry>& barriers, const Options& options,
                                         const std::vector<PreviousGrid>& previous = {}, int threads = 1,
                                         const core::Progress& progress = {});
+
+/// Grids of `previous` whose parent is not among `parents` (it vanished, or lost its code):
+/// nothing keeps them, so they are retired; the report lists them.
+[[nodiscard]] std::vector<PreviousGrid> retired_grids(const std::vector<Parent>& parents,
+                                                      const std::vector<PreviousGrid>& previous);
 
 /// Polsby–Popper compactness 4πA/P² (1 for a circle, ~0.785 for a square).
 [[nodiscard]] double polsby_popper(double area, double perimeter) noexcept;

@@ -24,9 +24,11 @@ struct GridStats {
 
 [[nodiscard]] GridStats grid_stats(const std::vector<const Grid*>& grids, const Options& options);
 
-/// `title` heads the report; `seconds` is the wall time of the whole run.
+/// `title` heads the report; `seconds` is the wall time of the whole run; `retired` are the
+/// previous grids whose parent is gone (retired_grids), listed in the re-partition table.
 [[nodiscard]] std::string markdown_report(const std::vector<ParentResult>& results, const Options& options,
                                           const std::vector<ParentIssue>& issues, double seconds,
-                                          const std::string& title = "Red-grid partition report");
+                                          const std::string& title = "Red-grid partition report",
+                                          const std::vector<PreviousGrid>& retired = {});
 
 } // namespace geo::partition
