@@ -1179,8 +1179,10 @@ class BandFixer {
                 out << "; the exhaustive search ran out of its step budget";
             } else if (!piece.heavy.empty()) {
                 out << "; no exhaustive search (the piece has atoms heavier than max)";
-            } else {
+            } else if (piece.members.size() > 64) {
                 out << "; no exhaustive search (more than 64 atoms)";
+            } else {
+                out << "; no exhaustive search";
             }
         }
         out << "; the grid is " << makeup(p);
