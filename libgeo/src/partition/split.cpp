@@ -857,7 +857,7 @@ class BandFixer {
                 }
             } else if (piece.weight < min - m_eps) {
                 problem.cause = BandCause::piece_below_min;
-                detail << "its connected piece of the parent (" << std::lround(piece.area) << " m², "
+                detail << "its connected piece (" << std::lround(piece.area) << " m², "
                        << piece.members.size() << " atoms) weighs " << fmt(piece.weight) << " < min " << fmt(min)
                        << ": it is one grid";
             } else if (!piece.count.feasible) {
