@@ -1,6 +1,7 @@
 #include "geo/partition/partition.hpp"
 
 #include "geo/core/error.hpp"
+#include "geo/core/parallel.hpp"
 #include "geo/partition/atoms.hpp"
 #include "slivers.hpp"
 
@@ -14,7 +15,6 @@
 #include <numbers>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <tuple>
 
 namespace geo::partition {
@@ -320,61 +320,39 @@ std::vector<ParentResult> partition_all(const std::vector<Parent>& parents, cons
     }
 
     std::vector<ParentResult> results(parents.size());
-    std::vector<std::exception_ptr> errors(parents.size());
-    std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
-    auto work = [&] {
-        for (std::size_t i = next++; i < parents.size(); i = next++) {
-            try {
-                const core::Box box = parents[i].geometry.bounds();
-                Weights local;
-                auto lo = std::lower_bound(points.begin(), points.end(), box.min_x,
-                                           [](const WeightPoint& p, double x) { return p.position.x < x; });
-                for (auto it = lo; it != points.end() && it->position.x <= box.max_x; ++it) {
-                    if (it->position.y >= box.min_y && it->position.y <= box.max_y) {
-                        local.points.push_back(*it);
-                    }
-                }
-                for (const WeightPolygon& wp : weights.polygons) {
-                    if (!wp.geometry.is_null() && wp.geometry.bounds().intersects(box)) {
-                        local.polygons.push_back(wp);
-                    }
-                }
-                std::vector<Geometry> near;
-                for (const Geometry& b : barriers) {
-                    if (!b.is_null() && b.bounds().intersects(box)) {
-                        near.push_back(b);
-                    }
-                }
-                static const std::vector<PreviousGrid> none;
-                auto found = previous_by_parent.find(parents[i].code);
-                results[i] = partition_parent(parents[i], local, near, options,
-                                              found == previous_by_parent.end() ? none : found->second);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
-            const std::size_t finished = ++done;
-            if (progress) {
-                std::lock_guard lock(progress_mutex);
-                progress(static_cast<double>(finished) / static_cast<double>(parents.size()), "partitioning");
+    core::parallel_for(parents.size(), threads, [&](std::size_t i) {
+        const core::Box box = parents[i].geometry.bounds();
+        Weights local;
+        auto lo = std::lower_bound(points.begin(), points.end(), box.min_x,
+                                   [](const WeightPoint& p, double x) { return p.position.x < x; });
+        for (auto it = lo; it != points.end() && it->position.x <= box.max_x; ++it) {
+            if (it->position.y >= box.min_y && it->position.y <= box.max_y) {
+                local.points.push_back(*it);
             }
         }
-    };
-    const int workers = std::clamp(threads, 1, static_cast<int>(std::max<std::size_t>(1, parents.size())));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < workers; ++t) {
-        pool.emplace_back(work);
-    }
-    work();
-    for (std::thread& t : pool) {
-        t.join();
-    }
-    for (const std::exception_ptr& e : errors) {
-        if (e) {
-            std::rethrow_exception(e);
+        for (const WeightPolygon& wp : weights.polygons) {
+            if (!wp.geometry.is_null() && wp.geometry.bounds().intersects(box)) {
+                local.polygons.push_back(wp);
+            }
         }
-    }
+        std::vector<Geometry> near;
+        for (const Geometry& b : barriers) {
+            if (!b.is_null() && b.bounds().intersects(box)) {
+                near.push_back(b);
+            }
+        }
+        static const std::vector<PreviousGrid> none;
+        auto found = previous_by_parent.find(parents[i].code);
+        results[i] = partition_parent(parents[i], local, near, options,
+                                      found == previous_by_parent.end() ? none : found->second);
+        const std::size_t finished = ++done;
+        if (progress) {
+            const std::lock_guard lock(progress_mutex);
+            progress(static_cast<double>(finished) / static_cast<double>(parents.size()), "partitioning");
+        }
+    });
     return results;
 }
 
