@@ -67,7 +67,7 @@ city() {
   step "$name: 5/10/15-minute walking service circles and coverage per grid"
   geogrid access --network "$osm" --facilities osm --residents "$OUT/${name}_osm.gpkg" \
     --residents-layer buildings --weight-field residents_estimate --grids "$gpkg" \
-    --no-per-facility --out "$gpkg" --report "$OUT/${name}_access.md"
+    --out "$gpkg" --report "$OUT/${name}_access.md"
 
   step "$name: emergency shelters (parks/squares as proxy), allocation and 5 new sites"
   geogrid shelters --network "$osm" --shelters osm --demand osm --candidates osm --add 5 \

@@ -57,10 +57,13 @@ function applyServiceFilter(map) {
   if (!map.getLayer('service-areas-fill')) return;
   const cat = $('sa-category').value;
   const level = $('sa-level').value;
-  const parts = ['all'];
+  // geogrid access writes one area per category and level and, unless --no-per-facility, one per
+  // facility (field scope); they overlap, so one kind is shown at a time. Files without the field
+  // hold category areas.
+  const parts = ['all', ['==', ['to-string', ['coalesce', ['get', 'scope'], 'category']], $('sa-scope').value]];
   if (cat) parts.push(['==', ['to-string', ['coalesce', ['get', 'category'], ['get', 'facility'], '']], cat]);
   if (level) parts.push(['==', ['to-number', ['coalesce', ['get', 'minutes'], ['get', 'level'], 0]], Number(level)]);
-  const filter = parts.length > 1 ? parts : null;
+  const filter = parts;
   map.setFilter('service-areas-fill', filter);
   map.setFilter('service-areas-line', filter);
 }
@@ -242,6 +245,7 @@ async function main() {
   sel.addEventListener('change', () => switchScenario(map, sel.value));
   $('sa-category').addEventListener('change', () => applyServiceFilter(map));
   $('sa-level').addEventListener('change', () => applyServiceFilter(map));
+  $('sa-scope').addEventListener('change', () => applyServiceFilter(map));
   map.on('load', () => switchScenario(map, first));
   setInterval(() => poll(map), POLL_MS);
 }

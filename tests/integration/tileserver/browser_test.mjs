@@ -78,6 +78,18 @@ test('The command-centre page renders every layer and shows a new incident live'
     assert.ok(fiveMinutes.length > 0 && fiveMinutes.length < before && fiveMinutes.every((m) => m === 5), JSON.stringify(fiveMinutes));
     await page.selectOption('#sa-level', '');
     await page.selectOption('#sa-category', '');
+    // Category areas by default; per-facility areas (scope = facility) only when chosen.
+    const scopes = async () => {
+      await page.waitForFunction(() => window.map.loaded(), null, { timeout: 10000 });
+      return page.evaluate(() => window.map.queryRenderedFeatures({ layers: ['service-areas-fill'] })
+        .map((f) => [f.properties.scope ?? 'category', f.properties.minutes]));
+    };
+    const categoryAreas = await scopes();
+    assert.ok(categoryAreas.length > 0 && categoryAreas.every(([s, m]) => s === 'category' && m !== 10), JSON.stringify(categoryAreas));
+    await page.selectOption('#sa-scope', 'facility');
+    const facilityAreas = await scopes();
+    assert.ok(facilityAreas.length > 0 && facilityAreas.every(([s, m]) => s === 'facility' && m === 10), JSON.stringify(facilityAreas));
+    await page.selectOption('#sa-scope', 'category');
 
     // A click on a grid opens a popup with its code and counts.
     const box = await page.locator('#map canvas').boundingBox();

@@ -48,6 +48,8 @@ const layers = {
   service_areas: fc([
     { type: 'Feature', properties: { facility: 'Clinic A', category: 'clinic', minutes: 15 }, geometry: box(lon0, lat0, lon0 + 0.012, lat0 + 0.012) },
     { type: 'Feature', properties: { facility: 'Clinic A', category: 'clinic', minutes: 5 }, geometry: box(lon0 + 0.003, lat0 + 0.003, lon0 + 0.007, lat0 + 0.007) },
+    // A per-facility area as geogrid access writes it (scope), hidden until the page asks for them.
+    { type: 'Feature', properties: { scope: 'facility', facility: 'Clinic A', category: 'clinic', minutes: 10 }, geometry: box(lon0 + 0.002, lat0 + 0.002, lon0 + 0.009, lat0 + 0.009) },
   ]),
 };
 
