@@ -141,22 +141,14 @@ inline void BucketQueue::unlink(NodeId v) noexcept {
 }
 
 inline void BucketQueue::update(NodeId v, double key) {
-    const std::size_t b = bucket_of(key);
+    std::size_t b = bucket_of(key);
     const std::size_t was = m_slots[v].bucket;
-    if (m_started && b <= m_bucket) {
-        // Dropped into the bucket being drained, through an edge shorter than the width. A node
-        // still waiting there keeps its place; any other is queued at its end (first in, first
-        // out), which keeps the bucket's search label-correcting and exact.
-        if (was == m_bucket) {
-            return;
-        }
-        if (was != not_queued) {
-            unlink(v);
-        } else {
-            ++m_queued;
-        }
-        append(v);
-        return;
+    // Dropped into the bucket being drained, through an edge shorter than the width: a node still
+    // waiting there keeps its place; any other is queued at its end (first in, first out), which
+    // keeps the bucket's search label-correcting and exact.
+    const bool into_current = m_started && b <= m_bucket;
+    if (into_current) {
+        b = m_bucket;
     }
     if (was == b) {
         return;
@@ -166,7 +158,11 @@ inline void BucketQueue::update(NodeId v, double key) {
     } else {
         ++m_queued;
     }
-    link(v, b);
+    if (into_current) {
+        append(v);
+    } else {
+        link(v, b);
+    }
 }
 
 inline NodeId BucketQueue::pop_current() noexcept {
