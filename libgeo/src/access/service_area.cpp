@@ -21,39 +21,23 @@ double level_distance_m(double minutes, double speed_kmh) {
 
 namespace {
 
-template <typename Visit> void for_each_part(const network::Reach& reach, double bound, Visit visit) {
+// Cheap rejection before reachable_parts: neither end reached within the bound and no source on it.
+bool may_reach(const network::Reach& reach, network::EdgeId e, double bound) {
     const network::Graph& g = reach.graph();
-    for (network::EdgeId e = 0; e < g.edge_count(); ++e) {
-        // Cheap rejection: neither end reached within the bound and no source on it.
-        if (reach.node_distance(g.edge_from(e)) > bound && reach.node_distance(g.edge_to(e)) > bound) {
-            if (reach.sources_on(e).empty()) {
-                continue;
-            }
+    return reach.node_distance(g.edge_from(e)) <= bound || reach.node_distance(g.edge_to(e)) <= bound ||
+           !reach.sources_on(e).empty();
+}
+
+template <typename Visit> void for_each_part(const network::Reach& reach, double bound, Visit visit) {
+    for (network::EdgeId e = 0; e < reach.graph().edge_count(); ++e) {
+        if (!may_reach(reach, e, bound)) {
+            continue;
         }
         for (const auto& part : reach.reachable_parts(e, bound)) {
             visit(e, part);
         }
     }
 }
-
-} // namespace
-
-std::vector<core::Path> reachable_paths(const network::Reach& reach, double bound) {
-    std::vector<core::Path> paths;
-    for_each_part(reach, bound, [&](network::EdgeId e, const network::EdgeInterval& part) {
-        paths.push_back(reach.graph().edge_part(e, part.begin, part.end));
-    });
-    return paths;
-}
-
-double reachable_length(const network::Reach& reach, double bound) {
-    double total = 0.0;
-    for_each_part(reach, bound,
-                  [&](network::EdgeId, const network::EdgeInterval& part) { total += part.end - part.begin; });
-    return total;
-}
-
-namespace {
 
 // Buffer of one reachable part: a polyline, or a point for a zero-length part.
 core::Geometry buffered_part(const core::Path& path, double buffer_m, int quadrant_segments) {
@@ -92,6 +76,21 @@ void parts_between(const network::Reach& reach, network::EdgeId e, double lower,
 
 } // namespace
 
+std::vector<core::Path> reachable_paths(const network::Reach& reach, double bound) {
+    std::vector<core::Path> paths;
+    for_each_part(reach, bound, [&](network::EdgeId e, const network::EdgeInterval& part) {
+        paths.push_back(reach.graph().edge_part(e, part.begin, part.end));
+    });
+    return paths;
+}
+
+double reachable_length(const network::Reach& reach, double bound) {
+    double total = 0.0;
+    for_each_part(reach, bound,
+                  [&](network::EdgeId, const network::EdgeInterval& part) { total += part.end - part.begin; });
+    return total;
+}
+
 std::vector<core::Geometry> service_areas(const network::Reach& reach, std::vector<double> bounds, double buffer_m,
                                           int quadrant_segments) {
     if (!(buffer_m > 0.0)) {
@@ -114,9 +113,7 @@ std::vector<core::Geometry> service_areas(const network::Reach& reach, std::vect
         std::vector<core::Geometry> pieces;
         if (upper > lower) {
             for (network::EdgeId e = 0; e < g.edge_count(); ++e) {
-                // Cheap rejection: neither end reached within the bound and no source on it.
-                if (reach.node_distance(g.edge_from(e)) > upper && reach.node_distance(g.edge_to(e)) > upper &&
-                    reach.sources_on(e).empty()) {
+                if (!may_reach(reach, e, upper)) {
                     continue;
                 }
                 parts_between(reach, e, lower, upper, [&](double a, double b) {
