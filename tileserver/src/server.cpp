@@ -193,7 +193,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void send(Response&& res) {
         m_response = std::make_shared<Response>(std::move(res));
-        const bool close_after = m_response->need_eof() || m_server.m_stopping;
+        // The response's own Connection header decides, never m_stopping: SIGTERM may land between
+        // the router preparing a keep-alive answer and this write, and closing after a response
+        // that promised keep-alive drops the request the client sends next (read_header gives
+        // such a connection its drain grace instead).
+        const bool close_after = m_response->need_eof();
         m_stream.expires_after(limits().write_timeout);
         http::async_write(m_stream, *m_response,
                           beast::bind_front_handler(&Session::on_write, shared_from_this(), close_after));
