@@ -291,10 +291,12 @@ void Server::do_accept() {
 
 void Server::stop() {
     net::post(m_ioc, [this] {
+        // Draining first: from here on every response says Connection: close, so a session that
+        // sees m_stopping (below) and grants its one drain grace gets a closing answer to it.
+        m_router.set_draining();
         if (m_stopping.exchange(true)) {
             return;
         }
-        m_router.set_draining();
         beast::error_code ignored;
         m_acceptor.close(ignored);
         std::vector<std::shared_ptr<Session>> live;
